@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext, GlobalOptions } from './commands/context.js';
+import { describeError, EXIT } from './errors.js';
+import { createTerminalIO } from './io/terminal.js';
+
+/**
+ * The thin commander layer: parses flags, builds the command context, lazily loads the command module
+ * (so `--help` and `--version` never load the AWS SDK or the prompt library), and maps every error to
+ * an exit code and a one-line message in one place.
+ */
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+type Loader = () => Promise<{ run: (options: never, ctx: CommandContext) => Promise<void> }>;
+
+const controller = new AbortController();
+let exitCode: number = EXIT.ok;
+
+function buildContext(command: Command): CommandContext {
+  const globals = command.optsWithGlobals() as GlobalOptions;
+  const env = process.env;
+  const io = createTerminalIO({
+    json: Boolean(globals.json),
+    yes: Boolean(globals.yes),
+    color: globals.color !== false,
+    debug: Boolean(globals.debug),
+    env,
+  });
+  return {
+    globals,
+    io,
+    env,
+    signal: controller.signal,
+    async connect() {
+      const { createAwsClients, resolveRegion } = await import('./aws/clients.js');
+      const region = await resolveRegion({ flag: globals.region, env, profile: globals.profile });
+      const clients = createAwsClients({
+        region,
+        profile: globals.profile,
+        endpointUrl: globals.endpointUrl,
+      });
+      return { region, clients };
+    },
+  };
+}
+
+function action(load: Loader) {
+  return async (_options: unknown, command: Command) => {
+    const ctx = buildContext(command);
+    try {
+      const mod = await load();
+      await mod.run(command.opts() as never, ctx);
+    } catch (error) {
+      const { exitCode: code, message, hint } = describeError(error);
+      exitCode = code;
+      process.stderr.write(`${ctx.io.style.fail('✖')} ${message}\n`);
+      if (hint) process.stderr.write(`  ${hint}\n`);
+      if (ctx.globals.debug && error instanceof Error && error.stack)
+        process.stderr.write(`${error.stack}\n`);
+    }
+  };
+}
+
+function intOption(flags: string, description: string, defaultValue?: string) {
+  const option = new Option(flags, description);
+  return defaultValue === undefined ? option : option.default(undefined, defaultValue);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('alarm-to-slack')
+    .description('Get CloudWatch alarms into a Slack channel: SNS → KMS-encrypted webhook → Lambda → Slack.')
+    .version(pkg.version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--name <name>', 'stack name; every resource is named after it (default "alarm-to-slack")')
+    .option('--region <region>', 'AWS region code, e.g. ap-northeast-2 (default: AWS_REGION or the profile)')
+    .option('--profile <profile>', 'AWS profile from ~/.aws/config (SSO profiles included)')
+    .option('--endpoint-url <url>', 'custom AWS endpoint, e.g. http://localhost:4566 for LocalStack')
+    .option('--json', 'print the result as one JSON document on stdout', false)
+    .option('-y, --yes', 'never prompt: take flags, environment and defaults; confirm plans', false)
+    .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
+    .option('--debug', 'print stack traces and debug details', false)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      outputError: (message, write) =>
+        write(message.split('\n')[0]?.trim() ? `${message.trim().split('\n')[0]}\n` : message),
+    });
+
+  program
+    .command('init')
+    .description('set up (or update in place) the alarm → SNS → Lambda → Slack pipeline')
+    .option('--webhook-url <url>', 'Slack incoming-webhook URL (or env SLACK_WEBHOOK_URL; prompted masked)')
+    .option('--channel <label>', 'channel label sent with each message (legacy webhooks honour it)')
+    .option('--mention <text>', 'added to ALARM messages, e.g. "<!here>" or "<!subteam^ID>"')
+    .option('--instance-id <id>', 'EC2 instance for the CPU alarm')
+    .option('--no-alarm', "create no alarm; use the topic ARN as any alarm's action")
+    .addOption(intOption('--threshold <percent>', 'CPU alarm threshold in percent', '50'))
+    .addOption(intOption('--period <seconds>', 'alarm period: 10, 30 or a multiple of 60', '60'))
+    .addOption(intOption('--evaluation-periods <n>', 'periods the threshold must be breached', '1'))
+    .addOption(intOption('--log-retention-days <n>', "retention of the function's log group", '30'))
+    .option('--no-verify-webhook', 'do not post a "connected" message to Slack before changing anything')
+    .option('--no-rollback', 'keep what this run created when a step fails')
+    .option('--dry-run', 'show the plan and change nothing', false)
+    .action(action(() => import('./commands/init.js')));
+
+  program
+    .command('test')
+    .description('send a test alarm through the deployed function to Slack')
+    .option('--state <state>', 'ALARM, OK or INSUFFICIENT_DATA', 'ALARM')
+    .option(
+      '--through-alarm',
+      "drive the real alarm (SetAlarmState) and follow it to the function's logs",
+      false,
+    )
+    .action(action(() => import('./commands/test.js')));
+
+  program
+    .command('teardown')
+    .description("remove every resource of the stack and schedule the KMS key's deletion")
+    .option('--pending-window <days>', 'days before KMS deletes the key (7–30)', '7')
+    .option('--force', 'also remove same-named resources not tagged for this stack', false)
+    .action(action(() => import('./commands/teardown.js')));
+
+  program
+    .command('status')
+    .description("show each resource of the stack, its health and the function's last 24 hours")
+    .action(action(() => import('./commands/status.js')));
+
+  program
+    .command('preview')
+    .description('print (or post) the Slack message the notifier builds for a sample alarm; no AWS needed')
+    .option('--state <state>', 'ALARM, OK or INSUFFICIENT_DATA', 'ALARM')
+    .option('--webhook-url <url>', 'also post the message to this webhook (or env SLACK_WEBHOOK_URL)')
+    .action(action(() => import('./commands/preview.js')));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    process.stderr.write('\nInterrupted: stopping and rolling back (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT.ok;
+    }
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    const { exitCode: code, message } = describeError(error);
+    process.stderr.write(`✖ ${message}\n`);
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+process.exitCode = await main(process.argv);

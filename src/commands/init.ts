@@ -1,0 +1,6 @@
+import { CliError } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+export async function run(_options: Record<string, unknown>, _ctx: CommandContext): Promise<void> {
+  throw new CliError('`alarm-to-slack init` is not implemented yet.');
+}

@@ -1,0 +1,45 @@
+import { UsageError } from '../errors.js';
+import type { Asker, IO } from './types.js';
+
+export interface ValueSpec<T> {
+  /** The flag named in messages, e.g. "--webhook-url". */
+  flag: string;
+  /** The value commander parsed, if the flag was given. */
+  value: string | undefined;
+  /** An environment variable consulted when the flag is absent. */
+  envVar?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Asked only when io.interactive (stdin is a TTY and --yes is absent). Answers are validated with `parse`. */
+  prompt?: (ask: Asker, validate: (raw: string) => true | string) => Promise<string>;
+  /** Used when nothing else gave a value. */
+  default?: string;
+  /** With no value from any source: exit 2 naming the flag (undefined is returned otherwise). */
+  required?: boolean;
+  /** Validates and converts; throws UsageError. */
+  parse: (raw: string) => T;
+}
+
+/** Resolves one answer: flag → env → prompt (TTY only) → default; non-interactive and missing → exit 2. */
+export async function resolveValue<T>(io: IO, spec: ValueSpec<T>): Promise<T | undefined> {
+  if (spec.value !== undefined) return spec.parse(spec.value);
+  const fromEnv = spec.envVar ? spec.env?.[spec.envVar] : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') return spec.parse(fromEnv);
+  if (spec.prompt && io.interactive) {
+    const validate = (raw: string): true | string => {
+      try {
+        spec.parse(raw);
+        return true;
+      } catch (error) {
+        if (error instanceof UsageError) return error.message;
+        throw error;
+      }
+    };
+    return spec.parse(await spec.prompt(io.ask, validate));
+  }
+  if (spec.default !== undefined) return spec.parse(spec.default);
+  if (spec.required) {
+    const env = spec.envVar ? ` (or set ${spec.envVar})` : '';
+    throw new UsageError(`Missing ${spec.flag}${env}; it is required when not running interactively.`);
+  }
+  return undefined;
+}

@@ -1,0 +1,24 @@
+import { Chalk } from 'chalk';
+import type { Style } from './types.js';
+
+/** Colour only when the stream is a TTY, CI is unset, NO_COLOR is unset and --no-color was not given. */
+export function colorEnabled(opts: { isTTY: boolean; env: NodeJS.ProcessEnv; color: boolean }): boolean {
+  if (!opts.color || !opts.isTTY) return false;
+  if (opts.env.NO_COLOR !== undefined && opts.env.NO_COLOR !== '') return false;
+  if (opts.env.CI) return false;
+  return true;
+}
+
+export function createStyle(enabled: boolean): Style {
+  const c = new Chalk({ level: enabled ? 1 : 0 });
+  return {
+    ok: (t) => c.green(t),
+    fail: (t) => c.red(t),
+    warn: (t) => c.yellow(t),
+    dim: (t) => c.dim(t),
+    bold: (t) => c.bold(t),
+    code: (t) => c.cyan(t),
+  };
+}
+
+export const plainStyle: Style = createStyle(false);

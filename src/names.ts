@@ -1,0 +1,53 @@
+/** Resource names derived from the stack name. With `--name mission` they are exactly the tutorial's. */
+export interface StackNames {
+  stack: string;
+  topic: string;
+  keyAlias: string;
+  role: string;
+  policy: string;
+  functionName: string;
+  alarm: string;
+  logGroup: string;
+}
+
+export const DEFAULT_STACK = 'alarm-to-slack';
+/** Tag put on every resource that takes tags; teardown only removes what carries it for this stack. */
+export const STACK_TAG = 'alarm-to-slack:stack';
+/** AWS limit on role and function names; `<name>-lambda-role` is the longest derived one. */
+export const MAX_STACK_NAME = 64 - '-lambda-role'.length;
+
+export function stackNames(stack: string): StackNames {
+  return {
+    stack,
+    topic: `${stack}-sns`,
+    keyAlias: `alias/${stack}-kms-key`,
+    role: `${stack}-lambda-role`,
+    policy: `${stack}-kms-decrypt`,
+    functionName: `${stack}-lambda`,
+    alarm: `${stack}-cpu-alarm`,
+    logGroup: `/aws/lambda/${stack}-lambda`,
+  };
+}
+
+/** The partition of a region: aws, aws-cn or aws-us-gov (ARNs and console hosts depend on it). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+/** ARNs that are fully determined by names, account and region (no lookup needed). */
+export function stackArns(names: StackNames, where: { partition: string; region: string; account: string }) {
+  const { partition, region, account } = where;
+  return {
+    topicArn: `arn:${partition}:sns:${region}:${account}:${names.topic}`,
+    roleArn: `arn:${partition}:iam::${account}:role/${names.role}`,
+    functionArn: `arn:${partition}:lambda:${region}:${account}:function:${names.functionName}`,
+    alarmArn: `arn:${partition}:cloudwatch:${region}:${account}:alarm:${names.alarm}`,
+    logGroupArn: `arn:${partition}:logs:${region}:${account}:log-group:${names.logGroup}`,
+    aliasArn: `arn:${partition}:kms:${region}:${account}:${names.keyAlias}`,
+    basicExecutionPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`,
+  };
+}

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import pkg from '../package.json' with { type: 'json' };
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** The built binary, run as a user would; build first when dist/ is missing. */
+async function bin(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', CI: 'true', ...env },
+      cwd: root,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(cli)) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+}, 120_000);
+
+describe('the alarm-to-slack binary', () => {
+  it('lists every command with its description in --help', async () => {
+    const { code, stdout } = await bin(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['init', 'test', 'teardown', 'status', 'preview']) {
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
+    }
+    for (const flag of [
+      '--name',
+      '--region',
+      '--profile',
+      '--endpoint-url',
+      '--json',
+      '--yes',
+      '--no-color',
+      '--debug',
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+  });
+
+  it('prints the package version', async () => {
+    const { code, stdout } = await bin(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('exits 2 with one line on an unknown command', async () => {
+    const { code, stderr, stdout } = await bin(['deploy']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain("unknown command 'deploy'");
+  });
+
+  it('exits 2 with one line on an unknown flag', async () => {
+    const { code, stderr } = await bin(['status', '--frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain("unknown option '--frobnicate'");
+  });
+
+  it('exits 2 on a malformed region before touching AWS, with a hint naming the code', async () => {
+    const { code, stderr } = await bin(['status', '--region', 'Seoul']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--region ap-northeast-2');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

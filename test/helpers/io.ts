@@ -1,0 +1,101 @@
+import { plainStyle } from '../../src/io/style.js';
+import { stepLine } from '../../src/io/terminal.js';
+import type { Asker, Choice, IO, StepOutcome } from '../../src/io/types.js';
+
+/**
+ * A scripted IO: prompts are answered from a queue, in order, and each expected prompt names a pattern
+ * its message must match (so a test fails when the flow asks something else). Everything the command
+ * writes is captured.
+ */
+export type Answer =
+  | { kind: 'input' | 'password'; match: RegExp; answer: string }
+  | { kind: 'confirm'; match: RegExp; answer: boolean }
+  | { kind: 'select'; match: RegExp; answer: unknown };
+
+export interface ScriptedIO extends IO {
+  stdout: string[];
+  stderr: string[];
+  /** Every prompt that was shown: kind, message, and for selects the choices. */
+  asked: Array<{ kind: string; message: string; choices?: Choice<unknown>[] }>;
+  /** The JSON document passed to result() (also with json false). */
+  resultJson: unknown;
+  remainingAnswers(): number;
+}
+
+export function scriptedIO(
+  opts: { answers?: Answer[]; interactive?: boolean; json?: boolean; debug?: boolean } = {},
+): ScriptedIO {
+  const queue = [...(opts.answers ?? [])];
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const asked: ScriptedIO['asked'] = [];
+  const titles = new Map<string, string>();
+
+  function next(kind: Answer['kind'], message: string, validate?: (v: string) => true | string): unknown {
+    const expected = queue.shift();
+    if (!expected) throw new Error(`unexpected ${kind} prompt: "${message}"`);
+    if (expected.kind !== kind || !expected.match.test(message)) {
+      throw new Error(
+        `expected ${expected.kind} prompt matching ${expected.match}, got ${kind}: "${message}"`,
+      );
+    }
+    if (validate && typeof expected.answer === 'string') {
+      const verdict = validate(expected.answer);
+      if (verdict !== true)
+        throw new Error(`scripted answer rejected by the prompt's validation: ${verdict}`);
+    }
+    return expected.answer;
+  }
+
+  const ask: Asker = {
+    async input(q) {
+      asked.push({ kind: 'input', message: q.message });
+      const answer = next('input', q.message, q.validate) as string;
+      return answer === '' && q.default !== undefined ? q.default : answer;
+    },
+    async password(q) {
+      asked.push({ kind: 'password', message: q.message });
+      return next('password', q.message, q.validate) as string;
+    },
+    async confirm(q) {
+      asked.push({ kind: 'confirm', message: q.message });
+      return next('confirm', q.message) as boolean;
+    },
+    async select<T>(q: { message: string; choices: Choice<T>[]; default?: T }) {
+      asked.push({ kind: 'select', message: q.message, choices: q.choices as Choice<unknown>[] });
+      return next('select', q.message) as T;
+    },
+  };
+
+  const io: ScriptedIO = {
+    interactive: opts.interactive ?? false,
+    json: opts.json ?? false,
+    debug: opts.debug ?? false,
+    ask,
+    style: plainStyle,
+    stdout,
+    stderr,
+    asked,
+    resultJson: undefined,
+    remainingAnswers: () => queue.length,
+    progress: {
+      start(id, title) {
+        titles.set(id, title);
+      },
+      done(id, outcome: StepOutcome) {
+        stderr.push(stepLine(plainStyle, titles.get(id) ?? id, outcome));
+      },
+      info: (m) => stderr.push(m),
+      warn: (m) => stderr.push(`! ${m}`),
+      debug: (m) => {
+        if (opts.debug) stderr.push(`[debug] ${m}`);
+      },
+    },
+    result(human, json) {
+      if (io.resultJson !== undefined || stdout.length > 0) throw new Error('result() called twice');
+      io.resultJson = json;
+      stdout.push(opts.json ? JSON.stringify(json) : human);
+    },
+  };
+  return io;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 20_000,
+    // Tests must never reach the network beyond loopback; see test/setup.ts.
+    setupFiles: ['test/setup.ts'],
+  },
+});
