@@ -37,11 +37,6 @@ export const HANDLER = 'index.handler';
 export const MEMORY_MB = 128;
 export const TIMEOUT_S = 15;
 
-/** Zips handler-template/ deterministically (sorted entries, fixed timestamps and modes). */
-export async function buildHandlerZip(_dir?: string): Promise<{ zip: Buffer; codeSha256: string }> {
-  throw new Error('not implemented');
-}
-
 export async function findFunction(_ctx: StackContext): Promise<FunctionFound | undefined> {
   throw new Error('not implemented');
 }
