@@ -57,6 +57,11 @@ export interface RunOptions {
   /** Undo what completed when a step fails (default true; --no-rollback sets false). */
   rollback?: boolean;
   signal?: AbortSignal;
+  /**
+   * Removal mode (teardown): a failed step does not stop the others; steps that need it still run
+   * (needs are ordering only), and nothing is undone.
+   */
+  keepGoing?: boolean;
   now?: () => number;
 }
 
@@ -85,11 +90,13 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
   let interrupted = false;
   const pending = new Set(steps.map((s) => s.id));
 
+  const settled = new Set<string>();
   const startReady = () => {
-    if (failure || interrupted) return;
+    if ((failure && !opts.keepGoing) || interrupted) return;
     for (const step of steps) {
       if (!pending.has(step.id)) continue;
-      if (!(step.needs ?? []).every((n) => results.has(n))) continue;
+      const ready = (n: string) => (opts.keepGoing ? settled.has(n) : results.has(n));
+      if (!(step.needs ?? []).every(ready)) continue;
       pending.delete(step.id);
       const record = records.get(step.id) as StepRecord;
       opts.progress.start(step.id, step.title);
@@ -118,7 +125,10 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
             opts.progress.done(step.id, { ok: false, text: record.error, ms: record.ms });
           },
         )
-        .finally(() => running.delete(step.id));
+        .finally(() => {
+          settled.add(step.id);
+          running.delete(step.id);
+        });
       running.set(step.id, promise);
     }
   };
@@ -144,7 +154,7 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
     failure = { id: 'interrupt', title: 'Interrupted', error: new InterruptedError() };
 
   const undone: UndoRecord[] = [];
-  if (failure && opts.rollback !== false) {
+  if (failure && opts.rollback !== false && !opts.keepGoing) {
     for (const id of [...completionOrder].reverse()) {
       const done = results.get(id);
       const record = records.get(id) as StepRecord;
@@ -163,8 +173,9 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
     }
   }
 
+  const failures = [...records.values()].filter((r) => r.status === 'failed');
   return {
-    ok: !failure,
+    ok: !failure && failures.length === 0,
     steps: [...records.values()],
     results,
     ...(failure ? { failure } : {}),
