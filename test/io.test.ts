@@ -1,0 +1,146 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { describeError, UsageError } from '../src/errors.js';
+import { resolveValue } from '../src/io/resolve.js';
+import { colorEnabled } from '../src/io/style.js';
+import { createTerminalIO } from '../src/io/terminal.js';
+import { validateThreshold } from '../src/validate.js';
+import { scriptedIO } from './helpers/io.js';
+
+function capture() {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  return { stream, text: () => text };
+}
+
+describe('resolveValue: flag → env → prompt → default', () => {
+  const spec = { flag: '--threshold', envVar: 'THRESHOLD', parse: validateThreshold, default: '50' };
+
+  it('takes the flag first', async () => {
+    const io = scriptedIO({ interactive: true });
+    expect(await resolveValue(io, { ...spec, value: '70', env: { THRESHOLD: '60' } })).toBe(70);
+  });
+  it('then the environment', async () => {
+    const io = scriptedIO({ interactive: true });
+    expect(await resolveValue(io, { ...spec, value: undefined, env: { THRESHOLD: '60' } })).toBe(60);
+  });
+  it('then a prompt, only when interactive', async () => {
+    const io = scriptedIO({
+      interactive: true,
+      answers: [{ kind: 'input', match: /threshold/i, answer: '65' }],
+    });
+    const prompt = (ask: typeof io.ask, validate: (raw: string) => true | string) =>
+      ask.input({ message: 'CPU threshold (%)', default: '50', validate });
+    expect(await resolveValue(io, { ...spec, value: undefined, env: {}, prompt })).toBe(65);
+    expect(io.asked).toHaveLength(1);
+  });
+  it('then the default, without prompting when not interactive', async () => {
+    const io = scriptedIO({ interactive: false });
+    const prompt = async () => {
+      throw new Error('must not prompt');
+    };
+    expect(await resolveValue(io, { ...spec, value: undefined, env: {}, prompt })).toBe(50);
+  });
+  it('fails with exit 2 naming the flag when required and missing', async () => {
+    const io = scriptedIO({ interactive: false });
+    const error = await resolveValue(io, {
+      flag: '--webhook-url',
+      envVar: 'SLACK_WEBHOOK_URL',
+      value: undefined,
+      env: {},
+      required: true,
+      parse: (s) => s,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(describeError(error)).toMatchObject({ exitCode: 2 });
+    expect((error as Error).message).toBe(
+      'Missing --webhook-url (or set SLACK_WEBHOOK_URL); it is required when not running interactively.',
+    );
+  });
+  it('rejects an invalid flag value with exit 2', async () => {
+    const io = scriptedIO();
+    await expect(resolveValue(io, { ...spec, value: 'lots', env: {} })).rejects.toThrow(
+      /--threshold must be a number/,
+    );
+  });
+});
+
+describe('colour', () => {
+  it('is on only for a TTY outside CI without NO_COLOR or --no-color', () => {
+    expect(colorEnabled({ isTTY: true, env: {}, color: true })).toBe(true);
+    expect(colorEnabled({ isTTY: false, env: {}, color: true })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { CI: 'true' }, color: true })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '1' }, color: true })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: {}, color: false })).toBe(false);
+  });
+});
+
+describe('terminal IO', () => {
+  it('writes results to stdout and progress to stderr, plain when not a TTY', () => {
+    const out = capture();
+    const err = capture();
+    const io = createTerminalIO({
+      json: false,
+      yes: false,
+      color: true,
+      debug: false,
+      env: {},
+      stdout: out.stream,
+      stderr: err.stream,
+    });
+    io.progress.start('topic', 'SNS topic');
+    io.progress.done('topic', { ok: true, text: 'created', ms: 120 });
+    io.progress.debug('hidden without --debug');
+    io.result('All set.', { ok: true });
+    expect(out.text()).toBe('All set.\n');
+    expect(err.text()).toBe('✔ SNS topic — created (120 ms)\n');
+    expect(err.text()).not.toContain('\u001b[');
+  });
+
+  it('prints exactly one JSON document with --json', () => {
+    const out = capture();
+    const io = createTerminalIO({
+      json: true,
+      yes: true,
+      color: false,
+      debug: false,
+      env: {},
+      stdout: out.stream,
+      stderr: capture().stream,
+    });
+    io.result('ignored human text', { ok: true, n: 1 });
+    expect(JSON.parse(out.text())).toEqual({ ok: true, n: 1 });
+    expect(() => io.result('again', {})).toThrow(/twice/);
+  });
+
+  it('is never interactive with --yes', () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.ReadStream;
+    expect(
+      createTerminalIO({ json: false, yes: true, color: false, debug: false, env: {}, stdin }).interactive,
+    ).toBe(false);
+    expect(
+      createTerminalIO({ json: false, yes: false, color: false, debug: false, env: {}, stdin }).interactive,
+    ).toBe(true);
+  });
+});
+
+describe('describeError', () => {
+  it('maps prompt cancellation to 130 and credential errors to 1 with a hint', () => {
+    expect(
+      describeError(Object.assign(new Error('User force closed'), { name: 'ExitPromptError' })).exitCode,
+    ).toBe(130);
+    const creds = describeError(
+      Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }),
+    );
+    expect(creds.exitCode).toBe(1);
+    expect(creds.hint).toMatch(/--profile/);
+    expect(describeError(Object.assign(new Error('nope'), { name: 'AccessDeniedException' }))).toEqual({
+      exitCode: 1,
+      message: 'AccessDeniedException: nope',
+      hint: undefined,
+    });
+  });
+});
