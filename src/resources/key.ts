@@ -1,6 +1,20 @@
-import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-kms';
+import { awsErrorName } from '../errors.js';
+import { STACK_TAG } from '../names.js';
+import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
 
-/** Customer-managed KMS key and its alias `alias/<name>-kms-key`. CONTRACT STUB. */
+/** Customer-managed KMS key and its alias `alias/<name>-kms-key`. */
 export interface KeyFound {
   keyId: string;
   arn: string;
@@ -11,52 +25,226 @@ export interface KeyFound {
   tags: Tags;
 }
 
-/** DescribeKey on the alias (+ ListResourceTags); undefined when the alias does not exist. */
-export async function findKey(_ctx: StackContext): Promise<KeyFound | undefined> {
-  throw new Error('not implemented');
+/** The shortest pending window KMS accepts; what a rollback schedules for a key this run created. */
+export const MIN_PENDING_WINDOW_DAYS = 7;
+
+export function keyDescription(stack: string): string {
+  return `alarm-to-slack: encrypts the Slack webhook URL of stack "${stack}"`;
+}
+
+/**
+ * The key policy: only the standard "Enable IAM User Permissions" statement, so that access is
+ * governed by IAM policies (the role's kms:Decrypt with its EncryptionContext condition) and no
+ * principal is a wildcard.
+ */
+export function keyPolicy(ctx: StackContext) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+/** The EncryptionContext the webhook URL is encrypted under, and that the role's policy requires. */
+export function encryptionContext(ctx: StackContext): Record<string, string> {
+  return { LambdaFunctionName: ctx.names.functionName };
+}
+
+/**
+ * DescribeKey on the alias, then ListResourceTags on the key it points to (KMS does not take an alias
+ * there); undefined when the alias does not exist.
+ */
+export async function findKey(ctx: StackContext): Promise<KeyFound | undefined> {
+  let meta: Awaited<ReturnType<typeof describe>>;
+  try {
+    meta = await describe(ctx, ctx.names.keyAlias);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  if (!meta?.KeyId) return undefined;
+  const tags: Tags = {};
+  try {
+    const out = await ctx.clients.kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId, Limit: 50 }));
+    for (const t of out.Tags ?? []) if (t.TagKey !== undefined) tags[t.TagKey] = t.TagValue ?? '';
+  } catch (error) {
+    if (!isNotFound(error) && awsErrorName(error) !== 'KMSInvalidStateException') throw error;
+  }
+  return {
+    keyId: meta.KeyId,
+    arn: meta.Arn ?? `arn:${ctx.partition}:kms:${ctx.region}:${ctx.account}:key/${meta.KeyId}`,
+    state: meta.KeyState ?? 'Unknown',
+    deletionDate: meta.DeletionDate,
+    description: meta.Description,
+    tags,
+  };
+}
+
+async function describe(ctx: StackContext, keyId: string) {
+  return (await ctx.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
 }
 
 /** create when missing, or when the alias points to a key that is not Enabled (replaced, alias moved). */
-export function planKey(_ctx: StackContext, _found: KeyFound | undefined): PlanItem {
-  throw new Error('not implemented');
+export function planKey(ctx: StackContext, found: KeyFound | undefined): PlanItem {
+  const item = { resource: 'KMS key', name: ctx.names.keyAlias };
+  if (!found) return { ...item, action: 'create' };
+  if (found.state === 'Enabled') return { ...item, action: 'unchanged' };
+  return {
+    ...item,
+    action: 'create',
+    changes: [`alias points to a key ${found.state}; a new key replaces it`],
+  };
 }
 
 /**
  * Reuses the aliased key when Enabled; otherwise CreateKey (symmetric, description naming the stack,
- * stack tag) and CreateAlias, or UpdateAlias when the alias exists. Undo: alias deleted (or moved back),
- * new key's deletion scheduled at 7 days.
+ * stack tag, explicit key policy) and CreateAlias, or UpdateAlias when the alias exists. Undo: alias
+ * deleted (or moved back), new key's deletion scheduled at 7 days.
  */
 export async function ensureKey(
-  _ctx: StackContext,
-  _found: KeyFound | undefined,
+  ctx: StackContext,
+  found: KeyFound | undefined,
 ): Promise<Ensured<{ arn: string; keyId: string }>> {
-  throw new Error('not implemented');
+  if (found?.state === 'Enabled') {
+    return { change: 'unchanged', value: { arn: found.arn, keyId: found.keyId } };
+  }
+  const created = await ctx.clients.kms.send(
+    new CreateKeyCommand({
+      Description: keyDescription(ctx.names.stack),
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      Policy: JSON.stringify(keyPolicy(ctx)),
+      Tags: [{ TagKey: STACK_TAG, TagValue: ctx.names.stack }],
+    }),
+  );
+  const keyId = created.KeyMetadata?.KeyId;
+  if (!keyId) throw new Error('KMS CreateKey returned no key id');
+  const arn =
+    created.KeyMetadata?.Arn ?? `arn:${ctx.partition}:kms:${ctx.region}:${ctx.account}:key/${keyId}`;
+  const dropKey = () => scheduleKeyDeletion(ctx, keyId, MIN_PENDING_WINDOW_DAYS).then(() => {});
+  const AliasName = ctx.names.keyAlias;
+  try {
+    if (found) await ctx.clients.kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }));
+    else await ctx.clients.kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId }));
+  } catch (error) {
+    // The key is of no use without its alias: do not leave it behind.
+    await dropKey().catch(() => {});
+    throw error;
+  }
+  const previous = found;
+  const undo = async () => {
+    if (previous) await moveAliasBack(ctx, previous.keyId);
+    else await removeAlias(ctx);
+    await dropKey();
+  };
+  return { change: 'created', value: { arn, keyId }, undo };
+}
+
+/**
+ * Points the alias back at the key it named before. KMS refuses an alias on a key pending deletion
+ * (KMSInvalidStateException): then the alias stays on the replacement key, whose deletion the undo
+ * schedules next, which leaves the alias as it was found: naming a key pending deletion.
+ */
+async function moveAliasBack(ctx: StackContext, keyId: string): Promise<void> {
+  try {
+    await ctx.clients.kms.send(new UpdateAliasCommand({ AliasName: ctx.names.keyAlias, TargetKeyId: keyId }));
+  } catch (error) {
+    if (awsErrorName(error) !== 'KMSInvalidStateException') throw error;
+    ctx.note(`${ctx.names.keyAlias} stays on the replacement key (its previous key is pending deletion)`);
+  }
 }
 
 /** Encrypt under EncryptionContext {LambdaFunctionName: <function>}; base64 ciphertext. */
-export async function encryptWebhook(_ctx: StackContext, _keyArn: string, _url: string): Promise<string> {
-  throw new Error('not implemented');
+export async function encryptWebhook(ctx: StackContext, keyArn: string, url: string): Promise<string> {
+  const out = await ctx.clients.kms.send(
+    new EncryptCommand({
+      KeyId: keyArn,
+      Plaintext: new TextEncoder().encode(url),
+      EncryptionContext: encryptionContext(ctx),
+    }),
+  );
+  if (!out.CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
+  return Buffer.from(out.CiphertextBlob).toString('base64');
 }
 
-/** Decrypts an existing ciphertext (same context) and compares; false when it cannot be decrypted. */
+/** KMS answers meaning "this ciphertext cannot be decrypted (with this key, context or identity)". */
+const UNDECRYPTABLE = new Set([
+  'InvalidCiphertextException',
+  'IncorrectKeyException',
+  'AccessDeniedException',
+  'DisabledException',
+  'KMSInvalidStateException',
+  'NotFoundException',
+  'InvalidKeyUsageException',
+  'KeyUnavailableException',
+]);
+
+/**
+ * Decrypts an existing ciphertext (same context) and compares; false when it cannot be decrypted.
+ * With `keyArn`, Decrypt is pinned to that key, so a ciphertext made under another key (e.g. the one
+ * the alias named before it was replaced) does not match.
+ */
 export async function ciphertextMatches(
-  _ctx: StackContext,
-  _ciphertext: string,
-  _url: string,
+  ctx: StackContext,
+  ciphertext: string,
+  url: string,
+  keyArn?: string,
 ): Promise<boolean> {
-  throw new Error('not implemented');
+  let plaintext: Uint8Array | undefined;
+  try {
+    const out = await ctx.clients.kms.send(
+      new DecryptCommand({
+        CiphertextBlob: Buffer.from(ciphertext, 'base64'),
+        EncryptionContext: encryptionContext(ctx),
+        ...(keyArn ? { KeyId: keyArn } : {}),
+      }),
+    );
+    plaintext = out.Plaintext;
+  } catch (error) {
+    if (UNDECRYPTABLE.has(awsErrorName(error) ?? '')) return false;
+    throw error;
+  }
+  if (!plaintext) return false;
+  const a = Buffer.from(plaintext);
+  const b = Buffer.from(url, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** DeleteAlias; no-op when already gone. */
-export async function removeAlias(_ctx: StackContext): Promise<void> {
-  throw new Error('not implemented');
+export async function removeAlias(ctx: StackContext): Promise<void> {
+  try {
+    await ctx.clients.kms.send(new DeleteAliasCommand({ AliasName: ctx.names.keyAlias }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }
 
-/** ScheduleKeyDeletion; when already PendingDeletion, returns its existing date. */
+/**
+ * ScheduleKeyDeletion; when already PendingDeletion, returns its existing date (DescribeKey). A key
+ * KMS does not know (NotFound) has nothing to delete: deletionDate undefined.
+ */
 export async function scheduleKeyDeletion(
-  _ctx: StackContext,
-  _keyId: string,
-  _pendingWindowDays: number,
+  ctx: StackContext,
+  keyId: string,
+  pendingWindowDays: number,
 ): Promise<{ deletionDate: Date | undefined }> {
-  throw new Error('not implemented');
+  try {
+    const out = await ctx.clients.kms.send(
+      new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowDays }),
+    );
+    return { deletionDate: out.DeletionDate };
+  } catch (error) {
+    if (isNotFound(error)) return { deletionDate: undefined };
+    if (awsErrorName(error) !== 'KMSInvalidStateException') throw error;
+    const meta = await describe(ctx, keyId);
+    if (meta?.KeyState !== 'PendingDeletion') throw error;
+    return { deletionDate: meta.DeletionDate };
+  }
 }

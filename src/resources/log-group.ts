@@ -1,33 +1,135 @@
-import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
+import {
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DeleteRetentionPolicyCommand,
+  DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
+  type LogGroup,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { awsErrorName } from '../errors.js';
+import {
+  type Ensured,
+  isNotFound,
+  type PlanItem,
+  type StackContext,
+  stackTags,
+  type Tags,
+} from './context.js';
 
-/** Log group `/aws/lambda/<name>-lambda` with a retention. CONTRACT STUB. */
+/** Log group `/aws/lambda/<name>-lambda` with a retention. */
 export interface LogGroupFound {
   name: string;
+  /** Without the trailing `:*` that DescribeLogGroups puts on `arn`. */
   arn: string;
   retentionDays: number | undefined;
   tags: Tags;
 }
 
-export async function findLogGroup(_ctx: StackContext): Promise<LogGroupFound | undefined> {
-  throw new Error('not implemented');
+/**
+ * DescribeLogGroups by prefix with an exact-name match (paginated) and ListTagsForResource on the
+ * derived ARN, in parallel; undefined when the group does not exist.
+ */
+export async function findLogGroup(ctx: StackContext): Promise<LogGroupFound | undefined> {
+  const [group, tags] = await Promise.allSettled([
+    describeGroup(ctx),
+    ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.arns.logGroupArn })),
+  ]);
+  if (group.status === 'rejected') throw group.reason;
+  if (!group.value) return undefined;
+  if (tags.status === 'rejected') {
+    if (isNotFound(tags.reason)) return undefined; // deleted meanwhile
+    throw tags.reason;
+  }
+  const arn = group.value.logGroupArn ?? group.value.arn?.replace(/:\*$/, '') ?? ctx.arns.logGroupArn;
+  return {
+    name: ctx.names.logGroup,
+    arn,
+    retentionDays: group.value.retentionInDays,
+    tags: { ...tags.value.tags },
+  };
 }
+
+async function describeGroup(ctx: StackContext): Promise<LogGroup | undefined> {
+  const name = ctx.names.logGroup;
+  let nextToken: string | undefined;
+  do {
+    const out = await ctx.clients.logs.send(
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }),
+    );
+    const match = out.logGroups?.find((g) => g.logGroupName === name);
+    if (match) return match;
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+const days = (n: number | undefined) => (n === undefined ? 'never expire' : `${n} days`);
 
 export function planLogGroup(
-  _ctx: StackContext,
-  _found: LogGroupFound | undefined,
-  _retentionDays: number,
+  ctx: StackContext,
+  found: LogGroupFound | undefined,
+  retentionDays: number,
 ): PlanItem {
-  throw new Error('not implemented');
+  const item = { resource: 'Log group', name: ctx.names.logGroup };
+  if (!found) return { ...item, action: 'create', changes: [`retention ${days(retentionDays)}`] };
+  if (found.retentionDays === retentionDays) return { ...item, action: 'unchanged' };
+  return {
+    ...item,
+    action: 'update',
+    changes: [`retention ${days(found.retentionDays)} → ${days(retentionDays)}`],
+  };
 }
 
+/**
+ * CreateLogGroup (stack tag) then PutRetentionPolicy when missing; PutRetentionPolicy alone when only
+ * the retention differs; nothing otherwise. Undo: delete the created group, or restore the previous
+ * retention (DeleteRetentionPolicy when it never expired).
+ */
 export async function ensureLogGroup(
-  _ctx: StackContext,
-  _found: LogGroupFound | undefined,
-  _retentionDays: number,
+  ctx: StackContext,
+  found: LogGroupFound | undefined,
+  retentionDays: number,
 ): Promise<Ensured<{ name: string; arn: string }>> {
-  throw new Error('not implemented');
+  const logGroupName = ctx.names.logGroup;
+  const logs = ctx.clients.logs;
+  const putRetention = (n: number) =>
+    logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: n }));
+  if (!found) {
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName, tags: stackTags(ctx.names.stack) }));
+    } catch (error) {
+      // Created meanwhile (e.g. by a first invocation of the function): not ours to delete on undo.
+      if (awsErrorName(error) !== 'ResourceAlreadyExistsException') throw error;
+      const existing = await findLogGroup(ctx);
+      if (!existing) throw error;
+      return ensureLogGroup(ctx, existing, retentionDays);
+    }
+    try {
+      await putRetention(retentionDays);
+    } catch (error) {
+      await removeLogGroup(ctx).catch(() => {});
+      throw error;
+    }
+    const value = { name: logGroupName, arn: ctx.arns.logGroupArn };
+    return { change: 'created', value, undo: () => removeLogGroup(ctx) };
+  }
+  const value = { name: found.name, arn: found.arn };
+  if (found.retentionDays === retentionDays) return { change: 'unchanged', value };
+  await putRetention(retentionDays);
+  const previous = found.retentionDays;
+  const undo = async () => {
+    if (previous === undefined) await logs.send(new DeleteRetentionPolicyCommand({ logGroupName }));
+    else await putRetention(previous);
+  };
+  return { change: 'updated', value, undo };
 }
 
-export async function removeLogGroup(_ctx: StackContext): Promise<void> {
-  throw new Error('not implemented');
+/** DeleteLogGroup; no-op when already gone. */
+export async function removeLogGroup(ctx: StackContext): Promise<void> {
+  try {
+    await ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: ctx.names.logGroup }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }

@@ -1,6 +1,21 @@
-import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { STACK_TAG } from '../names.js';
+import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import { parsePolicy, samePolicy } from './policy-document.js';
 
-/** IAM role `<name>-lambda-role` with AWSLambdaBasicExecutionRole and inline `<name>-kms-decrypt`. CONTRACT STUB. */
+/** IAM role `<name>-lambda-role` with AWSLambdaBasicExecutionRole and inline `<name>-kms-decrypt`. */
 export interface PolicyDocument {
   Version: '2012-10-17';
   Statement: Array<Record<string, unknown>>;
@@ -17,37 +32,235 @@ export interface RoleFound {
 }
 
 export function trustPolicy(): PolicyDocument {
-  throw new Error('not implemented');
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  };
 }
 
 /** kms:Decrypt on the key ARN only, StringEquals kms:EncryptionContext:LambdaFunctionName = function name. */
-export function decryptPolicy(_ctx: StackContext, _keyArn: string): PolicyDocument {
-  throw new Error('not implemented');
+export function decryptPolicy(ctx: StackContext, keyArn: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DecryptSlackWebhookUrl',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: keyArn,
+        Condition: {
+          StringEquals: { 'kms:EncryptionContext:LambdaFunctionName': ctx.names.functionName },
+        },
+      },
+    ],
+  };
 }
 
-export async function findRole(_ctx: StackContext): Promise<RoleFound | undefined> {
-  throw new Error('not implemented');
+export function roleDescription(stack: string): string {
+  return `alarm-to-slack: execution role of the Slack notifier function of stack "${stack}"`;
+}
+
+/**
+ * GetRole, ListAttachedRolePolicies, ListRolePolicies and GetRolePolicy (ours) all at once: every
+ * name is known up front, so this is one round trip (plus pages). Undefined when the role is missing.
+ */
+export async function findRole(ctx: StackContext): Promise<RoleFound | undefined> {
+  const RoleName = ctx.names.role;
+  const iam = ctx.clients.iam;
+  const [role, attached, inline, ours] = await Promise.allSettled([
+    iam.send(new GetRoleCommand({ RoleName })),
+    listAttached(ctx),
+    listInline(ctx),
+    iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policy })),
+  ]);
+  if (role.status === 'rejected') {
+    if (isNotFound(role.reason)) return undefined;
+    throw role.reason;
+  }
+  for (const r of [attached, inline]) {
+    if (r.status === 'rejected') {
+      if (isNotFound(r.reason)) return undefined; // deleted meanwhile
+      throw r.reason;
+    }
+  }
+  if (ours.status === 'rejected' && !isNotFound(ours.reason)) throw ours.reason;
+  const tags: Tags = {};
+  for (const t of role.value.Role?.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  const doc = ours.status === 'fulfilled' ? ours.value.PolicyDocument : undefined;
+  return {
+    arn: role.value.Role?.Arn ?? ctx.arns.roleArn,
+    trustPolicy: parsePolicy<PolicyDocument>(role.value.Role?.AssumeRolePolicyDocument),
+    attachedPolicyArns: attached.status === 'fulfilled' ? attached.value : [],
+    inlinePolicyNames: inline.status === 'fulfilled' ? inline.value : [],
+    decryptPolicy: parsePolicy<PolicyDocument>(doc),
+    tags,
+  };
+}
+
+async function listAttached(ctx: StackContext): Promise<string[]> {
+  const arns: string[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await ctx.clients.iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: ctx.names.role, Marker }),
+    );
+    for (const p of out.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
+    Marker = out.IsTruncated ? out.Marker : undefined;
+  } while (Marker);
+  return arns;
+}
+
+async function listInline(ctx: StackContext): Promise<string[]> {
+  const names: string[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await ctx.clients.iam.send(new ListRolePoliciesCommand({ RoleName: ctx.names.role, Marker }));
+    names.push(...(out.PolicyNames ?? []));
+    Marker = out.IsTruncated ? out.Marker : undefined;
+  } while (Marker);
+  return names;
+}
+
+/** What differs between the role found and the desired one, as plan lines. */
+function roleDiff(ctx: StackContext, found: RoleFound, keyArn: string | undefined) {
+  const trust = !samePolicy(found.trustPolicy, trustPolicy());
+  const attach = !found.attachedPolicyArns.includes(ctx.arns.basicExecutionPolicyArn);
+  const decrypt = keyArn === undefined || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn));
+  const changes: string[] = [];
+  if (trust) changes.push('trust policy (lambda.amazonaws.com)');
+  if (attach) changes.push('AWSLambdaBasicExecutionRole attachment');
+  if (decrypt) changes.push('kms:Decrypt policy');
+  return { trust, attach, decrypt, changes };
 }
 
 /** keyArn undefined when the key does not exist yet (then the role needs at least an update). */
 export function planRole(
-  _ctx: StackContext,
-  _found: RoleFound | undefined,
-  _keyArn: string | undefined,
+  ctx: StackContext,
+  found: RoleFound | undefined,
+  keyArn: string | undefined,
 ): PlanItem {
-  throw new Error('not implemented');
+  const item = { resource: 'IAM role', name: ctx.names.role };
+  if (!found) return { ...item, action: 'create' };
+  const { changes } = roleDiff(ctx, found, keyArn);
+  return changes.length ? { ...item, action: 'update', changes } : { ...item, action: 'unchanged' };
+}
+
+type Write = { run: () => Promise<unknown>; undo: () => Promise<unknown> };
+
+/**
+ * Runs independent writes concurrently. When one fails, the ones that succeeded are undone (so a
+ * failed ensure leaves nothing half-changed) and the first failure is thrown.
+ */
+async function applyAll(writes: Write[]): Promise<() => Promise<void>> {
+  const results = await Promise.allSettled(writes.map((w) => w.run()));
+  const done = writes.filter((_, i) => results[i]?.status === 'fulfilled');
+  const undoAll = async () => {
+    await Promise.all(done.map((w) => w.undo()));
+  };
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await undoAll().catch(() => {});
+    throw failed.reason;
+  }
+  return undoAll;
 }
 
 /** Creates or brings in line trust, managed attachment and inline policy. Undo reverts exactly that. */
 export async function ensureRole(
-  _ctx: StackContext,
-  _found: RoleFound | undefined,
-  _keyArn: string,
+  ctx: StackContext,
+  found: RoleFound | undefined,
+  keyArn: string,
 ): Promise<Ensured<{ arn: string }>> {
-  throw new Error('not implemented');
+  const iam = ctx.clients.iam;
+  const RoleName = ctx.names.role;
+  const PolicyArn = ctx.arns.basicExecutionPolicyArn;
+  const PolicyName = ctx.names.policy;
+  const putDecrypt = (doc: PolicyDocument) =>
+    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
+  const attach: Write = {
+    run: () => iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn })),
+    undo: () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
+  };
+
+  if (!found) {
+    const out = await iam.send(
+      new CreateRoleCommand({
+        RoleName,
+        AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
+        Description: roleDescription(ctx.names.stack),
+        Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }],
+      }),
+    );
+    const arn = out.Role?.Arn ?? ctx.arns.roleArn;
+    const deleteRole = () => iam.send(new DeleteRoleCommand({ RoleName }));
+    const put: Write = {
+      run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
+      undo: () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
+    };
+    let undoPolicies: () => Promise<void>;
+    try {
+      undoPolicies = await applyAll([attach, put]);
+    } catch (error) {
+      await deleteRole().catch(() => {});
+      throw error;
+    }
+    const undo = async () => {
+      await undoPolicies();
+      await deleteRole();
+    };
+    return { change: 'created', value: { arn }, undo };
+  }
+
+  const diff = roleDiff(ctx, found, keyArn);
+  const writes: Write[] = [];
+  if (diff.trust) {
+    const previous = found.trustPolicy;
+    const update = (doc: PolicyDocument) =>
+      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(doc) }));
+    writes.push({
+      run: () => update(trustPolicy()),
+      // A role always has a trust policy; one that could not be read cannot be restored.
+      undo: async () => (previous ? update(previous) : undefined),
+    });
+  }
+  if (diff.attach) writes.push(attach);
+  if (diff.decrypt) {
+    const previous = found.decryptPolicy;
+    writes.push({
+      run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
+      undo: () =>
+        previous ? putDecrypt(previous) : iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
+    });
+  }
+  if (writes.length === 0) return { change: 'unchanged', value: { arn: found.arn } };
+  const undo = await applyAll(writes);
+  return { change: 'updated', value: { arn: found.arn }, undo };
 }
 
 /** Detaches managed policies, deletes inline policies, deletes the role; no-op when gone. */
-export async function removeRole(_ctx: StackContext): Promise<void> {
-  throw new Error('not implemented');
+export async function removeRole(ctx: StackContext): Promise<void> {
+  const iam = ctx.clients.iam;
+  const RoleName = ctx.names.role;
+  const ignoreGone = (error: unknown) => {
+    if (!isNotFound(error)) throw error;
+  };
+  let attached: string[];
+  let inline: string[];
+  try {
+    [attached, inline] = await Promise.all([listAttached(ctx), listInline(ctx)]);
+  } catch (error) {
+    ignoreGone(error);
+    return;
+  }
+  await Promise.all([
+    ...attached.map((PolicyArn) =>
+      iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })).catch(ignoreGone),
+    ),
+    ...inline.map((PolicyName) =>
+      iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })).catch(ignoreGone),
+    ),
+  ]);
+  await iam.send(new DeleteRoleCommand({ RoleName })).catch(ignoreGone);
 }

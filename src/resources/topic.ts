@@ -1,28 +1,69 @@
-import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
+import {
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  GetTopicAttributesCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-sns';
+import { STACK_TAG } from '../names.js';
+import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
 
-/** SNS topic `<name>-sns`. CONTRACT STUB: implemented by the resources work. */
+/** SNS topic `<name>-sns`: the alarm's action and the function's event source. */
 export interface TopicFound {
   arn: string;
   tags: Tags;
+  /** The topic's attributes as SNS returns them (DisplayName, SubscriptionsConfirmed, Policy, …). */
+  attributes?: Record<string, string> | undefined;
 }
 
-/** GetTopicAttributes on the derived ARN (+ ListTagsForResource, in parallel); undefined when NotFound. */
-export async function findTopic(_ctx: StackContext): Promise<TopicFound | undefined> {
-  throw new Error('not implemented');
+/**
+ * GetTopicAttributes on the derived ARN and ListTagsForResource, in parallel (one round trip);
+ * undefined when SNS says NotFound. Any other error (AuthorizationError, throttling) surfaces.
+ */
+export async function findTopic(ctx: StackContext): Promise<TopicFound | undefined> {
+  const arn = ctx.arns.topicArn;
+  const [attrs, tags] = await Promise.allSettled([
+    ctx.clients.sns.send(new GetTopicAttributesCommand({ TopicArn: arn })),
+    ctx.clients.sns.send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+  ]);
+  if (attrs.status === 'rejected') {
+    if (isNotFound(attrs.reason)) return undefined;
+    throw attrs.reason;
+  }
+  if (tags.status === 'rejected') {
+    // Deleted between the two calls: as good as missing.
+    if (isNotFound(tags.reason)) return undefined;
+    throw tags.reason;
+  }
+  const tagMap: Tags = {};
+  for (const t of tags.value.Tags ?? []) if (t.Key !== undefined) tagMap[t.Key] = t.Value ?? '';
+  return { arn: attrs.value.Attributes?.TopicArn ?? arn, tags: tagMap, attributes: attrs.value.Attributes };
 }
 
-export function planTopic(_ctx: StackContext, _found: TopicFound | undefined): PlanItem {
-  throw new Error('not implemented');
+export function planTopic(ctx: StackContext, found: TopicFound | undefined): PlanItem {
+  return { resource: 'SNS topic', name: ctx.names.topic, action: found ? 'unchanged' : 'create' };
 }
 
-/** CreateTopic with the stack tag when missing; undo deletes what was created. */
+/**
+ * CreateTopic with the stack tag when missing; undo deletes what was created. An existing topic is
+ * reused as it is: no write call at all.
+ */
 export async function ensureTopic(
-  _ctx: StackContext,
-  _found: TopicFound | undefined,
+  ctx: StackContext,
+  found: TopicFound | undefined,
 ): Promise<Ensured<{ arn: string }>> {
-  throw new Error('not implemented');
+  if (found) return { change: 'unchanged', value: { arn: found.arn } };
+  const out = await ctx.clients.sns.send(
+    new CreateTopicCommand({ Name: ctx.names.topic, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
+  );
+  const arn = out.TopicArn ?? ctx.arns.topicArn;
+  return { change: 'created', value: { arn }, undo: () => removeTopic(ctx, arn) };
 }
 
-export async function removeTopic(_ctx: StackContext, _arn: string): Promise<void> {
-  throw new Error('not implemented');
+/** DeleteTopic (its subscriptions go with it); no-op when already gone. */
+export async function removeTopic(ctx: StackContext, arn: string): Promise<void> {
+  try {
+    await ctx.clients.sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }
