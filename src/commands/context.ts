@@ -26,6 +26,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Resolves the region (exit 2 when missing/invalid) and creates the AWS clients. Loads the SDK lazily. */
   connect(): Promise<Connection>;
+  /** Overrides the StackContext's sleep (backoff between retries); tests inject one that returns at once. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export type CommandRun<O> = (options: O, ctx: CommandContext) => Promise<void>;

@@ -27,6 +27,7 @@ export async function openStack(
     partition: identity.partition,
     note: (message) => ctx.io.progress.info(message),
     signal: ctx.signal,
+    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
   });
   return { stack, identity };
 }
