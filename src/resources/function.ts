@@ -1,6 +1,28 @@
-import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  type GetFunctionCommandOutput,
+  TagResourceCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type UpdateFunctionConfigurationRequest,
+} from '@aws-sdk/client-lambda';
+import { STACK_TAG } from '../names.js';
+import {
+  type Ensured,
+  isNotFound,
+  type PlanItem,
+  type StackContext,
+  stackTags,
+  type Tags,
+} from './context.js';
+import { restoreFunction } from './function-restore.js';
+import { type WaiterTiming, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
 
-/** Lambda function `<name>-lambda` running handler-template/. CONTRACT STUB. */
+export { codeSha256 } from './function-restore.js';
+
+/** Lambda function `<name>-lambda` running handler-template/. */
 export interface FunctionEnvironment {
   kmsEncryptedHookUrl: string;
   slackChannel: string;
@@ -21,6 +43,11 @@ export interface FunctionFound {
   state: string | undefined;
   lastUpdateStatus: string | undefined;
   tags: Tags;
+  /** Presigned URL of the current code (valid ~10 minutes); downloaded only to undo a code update. */
+  codeLocation?: string | undefined;
+  description?: string | undefined;
+  /** Set when Lambda could not decrypt the environment for the caller (Environment.Error). */
+  environmentError?: string | undefined;
 }
 
 export interface FunctionDesired {
@@ -32,37 +59,245 @@ export interface FunctionDesired {
   codeSha256: string;
 }
 
+export interface EnsureFunctionOptions {
+  /** Waiter timing (seconds); tests pass small delays. */
+  waiter?: WaiterTiming;
+}
+
 export const RUNTIME = 'nodejs24.x';
 export const HANDLER = 'index.handler';
 export const MEMORY_MB = 128;
 export const TIMEOUT_S = 15;
+/** x86_64: available for every runtime in every region and partition; kept stable across runs. */
+export const ARCHITECTURE = 'x86_64';
 
-export async function findFunction(_ctx: StackContext): Promise<FunctionFound | undefined> {
-  throw new Error('not implemented');
+export function functionDescription(ctx: StackContext): string {
+  return `Posts CloudWatch alarms from ${ctx.names.topic} to Slack (alarm-to-slack stack ${ctx.names.stack})`;
+}
+
+/** The variables we set: the ciphertext always; channel and mention only when non-empty. */
+export function environmentVariables(env: FunctionEnvironment): Record<string, string> {
+  return {
+    kmsEncryptedHookUrl: env.kmsEncryptedHookUrl,
+    ...(env.slackChannel ? { slackChannel: env.slackChannel } : {}),
+    ...(env.slackMention ? { slackMention: env.slackMention } : {}),
+  };
+}
+
+/** One GetFunction: configuration, code location and tags. undefined when there is no such function. */
+export async function findFunction(ctx: StackContext): Promise<FunctionFound | undefined> {
+  let out: GetFunctionCommandOutput;
+  try {
+    out = await ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: ctx.names.functionName }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const c = out.Configuration ?? {};
+  const envError = c.Environment?.Error;
+  return {
+    arn: c.FunctionArn ?? ctx.arns.functionArn,
+    runtime: c.Runtime,
+    handler: c.Handler,
+    role: c.Role,
+    memorySize: c.MemorySize,
+    timeout: c.Timeout,
+    codeSha256: c.CodeSha256,
+    kmsKeyArn: c.KMSKeyArn,
+    environment: { ...(c.Environment?.Variables ?? {}) },
+    lastModified: c.LastModified,
+    state: c.State,
+    lastUpdateStatus: c.LastUpdateStatus,
+    tags: { ...(out.Tags ?? {}) },
+    codeLocation: out.Code?.Location,
+    description: c.Description,
+    environmentError: envError
+      ? [envError.ErrorCode, envError.Message].filter(Boolean).join(': ')
+      : undefined,
+  };
+}
+
+type Desired = Partial<FunctionDesired> & { codeSha256: string };
+
+/**
+ * What differs, as the fields of UpdateFunctionConfiguration to send (only those) and labels for the
+ * plan. Desired fields that are missing mean "no change requested"; an empty ciphertext likewise.
+ */
+export function configurationChanges(
+  found: FunctionFound,
+  desired: Desired,
+): { labels: string[]; update: Omit<UpdateFunctionConfigurationRequest, 'FunctionName'> } {
+  const labels: string[] = [];
+  const update: Omit<UpdateFunctionConfigurationRequest, 'FunctionName'> = {};
+  if (found.runtime !== RUNTIME) {
+    labels.push('runtime');
+    update.Runtime = RUNTIME;
+  }
+  if (found.handler !== HANDLER) {
+    labels.push('handler');
+    update.Handler = HANDLER;
+  }
+  if (found.memorySize !== MEMORY_MB) {
+    labels.push('memory');
+    update.MemorySize = MEMORY_MB;
+  }
+  if (found.timeout !== TIMEOUT_S) {
+    labels.push('timeout');
+    update.Timeout = TIMEOUT_S;
+  }
+  if (desired.roleArn && found.role !== desired.roleArn) {
+    labels.push('role');
+    update.Role = desired.roleArn;
+  }
+  if (desired.keyArn && found.kmsKeyArn !== desired.keyArn) {
+    labels.push('kms key');
+    update.KMSKeyArn = desired.keyArn;
+  }
+  if (desired.environment && environmentDiffers(found.environment, desired.environment)) {
+    labels.push('environment');
+    const variables = environmentVariables(desired.environment);
+    // Keep the existing ciphertext when none is given (a re-run without a webhook URL).
+    if (!desired.environment.kmsEncryptedHookUrl && found.environment.kmsEncryptedHookUrl)
+      variables.kmsEncryptedHookUrl = found.environment.kmsEncryptedHookUrl;
+    update.Environment = { Variables: variables };
+  }
+  return { labels, update };
+}
+
+function environmentDiffers(found: Record<string, string>, desired: FunctionEnvironment): boolean {
+  const ours = new Set(['kmsEncryptedHookUrl', 'slackChannel', 'slackMention']);
+  // Variables someone else added: our environment is exactly ours, so rewriting it is a change.
+  if (Object.keys(found).some((k) => !ours.has(k))) return true;
+  if (desired.kmsEncryptedHookUrl && found.kmsEncryptedHookUrl !== desired.kmsEncryptedHookUrl) return true;
+  if (!found.kmsEncryptedHookUrl) return true;
+  return (
+    (found.slackChannel ?? '') !== (desired.slackChannel ?? '') ||
+    (found.slackMention ?? '') !== (desired.slackMention ?? '')
+  );
 }
 
 /** Compares configuration and CodeSha256; `desired` may lack the final ciphertext/key before they exist. */
 export function planFunction(
-  _ctx: StackContext,
-  _found: FunctionFound | undefined,
-  _desired: Partial<FunctionDesired> & { codeSha256: string },
+  ctx: StackContext,
+  found: FunctionFound | undefined,
+  desired: Desired,
 ): PlanItem {
-  throw new Error('not implemented');
+  const item = { resource: 'Lambda function', name: ctx.names.functionName };
+  if (!found) return { ...item, action: 'create' };
+  const changes = configurationChanges(found, desired).labels;
+  if (found.codeSha256 !== desired.codeSha256) changes.unshift('code');
+  return changes.length > 0 ? { ...item, action: 'update', changes } : { ...item, action: 'unchanged' };
 }
 
 /**
  * CreateFunction, or UpdateFunctionConfiguration / UpdateFunctionCode only for what differs. Retries the
  * IAM/KMS propagation errors with exponential backoff for ~2 minutes (noting it), then waits with
  * waitUntilFunctionActiveV2 / waitUntilFunctionUpdatedV2. Undo: delete what was created, restore what was updated.
+ * If a later phase fails (e.g. the function never becomes Active), what this call already did is
+ * reverted before the error is thrown, so a failed step leaves nothing behind for the runner to miss.
  */
 export async function ensureFunction(
-  _ctx: StackContext,
-  _found: FunctionFound | undefined,
-  _desired: FunctionDesired,
+  ctx: StackContext,
+  found: FunctionFound | undefined,
+  desired: FunctionDesired,
+  options: EnsureFunctionOptions = {},
 ): Promise<Ensured<{ arn: string }>> {
-  throw new Error('not implemented');
+  return found ? updateFunction(ctx, found, desired, options) : createFunction(ctx, desired, options);
 }
 
-export async function removeFunction(_ctx: StackContext): Promise<void> {
-  throw new Error('not implemented');
+async function createFunction(
+  ctx: StackContext,
+  desired: FunctionDesired,
+  options: EnsureFunctionOptions,
+): Promise<Ensured<{ arn: string }>> {
+  const FunctionName = ctx.names.functionName;
+  const created = await withLambdaRetry(
+    ctx,
+    () =>
+      ctx.clients.lambda.send(
+        new CreateFunctionCommand({
+          FunctionName,
+          Runtime: RUNTIME,
+          Handler: HANDLER,
+          Role: desired.roleArn,
+          Code: { ZipFile: desired.zip },
+          Description: functionDescription(ctx),
+          Timeout: TIMEOUT_S,
+          MemorySize: MEMORY_MB,
+          Environment: { Variables: environmentVariables(desired.environment) },
+          KMSKeyArn: desired.keyArn,
+          Architectures: [ARCHITECTURE],
+          Tags: stackTags(ctx.names.stack),
+          Publish: false,
+        }),
+      ),
+    { propagation: true },
+  );
+  const undo = () => deleteFunction(ctx);
+  try {
+    await waitActive(ctx, options.waiter);
+  } catch (error) {
+    await undo().catch(() => {});
+    throw error;
+  }
+  return { change: 'created', value: { arn: created.FunctionArn ?? ctx.arns.functionArn }, undo };
+}
+
+async function updateFunction(
+  ctx: StackContext,
+  found: FunctionFound,
+  desired: FunctionDesired,
+  options: EnsureFunctionOptions,
+): Promise<Ensured<{ arn: string }>> {
+  const FunctionName = ctx.names.functionName;
+  const { update } = configurationChanges(found, desired);
+  const configChanged = Object.keys(update).length > 0;
+  const codeChanged = found.codeSha256 !== desired.codeSha256;
+  const tagMissing = found.tags[STACK_TAG] === undefined;
+  if (!configChanged && !codeChanged) return { change: 'unchanged', value: { arn: found.arn } };
+
+  const done = { config: false, code: false, tag: false };
+  const undo = () => restoreFunction(ctx, found, update, done, options);
+  try {
+    if (configChanged) {
+      await withLambdaRetry(ctx, () =>
+        ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, ...update })),
+      );
+      done.config = true;
+      await waitUpdated(ctx, options.waiter);
+    }
+    if (codeChanged) {
+      await withLambdaRetry(
+        ctx,
+        () => ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: desired.zip })),
+        { conflicts: true },
+      );
+      done.code = true;
+      await waitUpdated(ctx, options.waiter);
+    }
+    if (tagMissing) {
+      // Adopted (e.g. made by hand from the tutorial): from now on it is this stack's.
+      await ctx.clients.lambda.send(
+        new TagResourceCommand({ Resource: found.arn, Tags: stackTags(ctx.names.stack) }),
+      );
+      done.tag = true;
+    }
+  } catch (error) {
+    await undo().catch(() => {});
+    throw error;
+  }
+  return { change: 'updated', value: { arn: found.arn }, undo };
+}
+
+async function deleteFunction(ctx: StackContext): Promise<void> {
+  try {
+    await ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: ctx.names.functionName }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** DeleteFunction (its resource policy, and so the SNS permission, goes with it); no-op when gone. */
+export async function removeFunction(ctx: StackContext): Promise<void> {
+  await deleteFunction(ctx);
 }

@@ -1,0 +1,184 @@
+import { waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { awsErrorName, awsMessage, CliError, InterruptedError } from '../errors.js';
+import type { StackContext } from './context.js';
+
+/**
+ * Retrying Lambda calls through AWS's eventual consistency, and waiting for a function to settle with
+ * the SDK's own waiters. Shared by function.ts and permission.ts.
+ */
+
+/** How long IAM/KMS changes take to reach Lambda, at most, before we give up (AWS: "several seconds"). */
+export const PROPAGATION_BUDGET_MS = 120_000;
+/** How long we wait for a function's previous update to finish before giving up on a conflict. */
+export const CONFLICT_BUDGET_MS = 120_000;
+export const FIRST_DELAY_MS = 1_000;
+export const MAX_DELAY_MS = 10_000;
+
+/** Waiter timing in seconds (the SDK's units). Production uses the SDK's defaults with a 300 s ceiling. */
+export interface WaiterTiming {
+  maxWaitTime?: number;
+  minDelay?: number;
+  maxDelay?: number;
+}
+export const WAIT_SECONDS = 300;
+
+/**
+ * The errors Lambda returns while a role or its policies, or the key's grants, have not propagated yet.
+ * They clear on their own within seconds; anything else (a real validation error) is not retried.
+ */
+export function isPropagationError(error: unknown): boolean {
+  const name = awsErrorName(error);
+  const message = error instanceof Error ? error.message : '';
+  if (name === 'KMSAccessDeniedException') return true;
+  if (name !== 'InvalidParameterValueException') return false;
+  if (/Key Aliases are not supported/i.test(message)) return false; // a real mistake, never clears
+  return (
+    /cannot be assumed by Lambda/i.test(message) ||
+    /execution role does not have permissions/i.test(message) ||
+    /Lambda was unable to .*KMS key/i.test(message)
+  );
+}
+
+/**
+ * ResourceConflictException while another update of the function is in progress ("The operation cannot
+ * be performed at this time. An update is in progress for resource: …"). Not the other meaning of the
+ * same code: "Function already exist" or "The statement id (…) provided already exists".
+ */
+export function isUpdateConflict(error: unknown): boolean {
+  if (awsErrorName(error) !== 'ResourceConflictException') return false;
+  const message = error instanceof Error ? error.message : '';
+  return !/already exist/i.test(message);
+}
+
+export class PropagationTimeoutError extends CliError {
+  constructor(message: string, cause: unknown) {
+    super(message, {
+      cause,
+      hint: 'IAM or KMS changes normally reach Lambda within seconds. Check the role trusts lambda.amazonaws.com and the key is Enabled, then re-run `alarm-to-slack init`.',
+    });
+    this.name = 'PropagationTimeout';
+  }
+}
+
+function throwIfAborted(ctx: StackContext): void {
+  if (ctx.signal?.aborted)
+    throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new InterruptedError();
+}
+
+/**
+ * Calls `call` until it succeeds, retrying IAM/KMS propagation errors and in-progress update conflicts
+ * with exponential backoff (1 s, 2 s, 4 s … capped at 10 s) through ctx.sleep, for up to ~2 minutes
+ * each. Any other error is thrown at once.
+ */
+export async function withLambdaRetry<T>(
+  ctx: StackContext,
+  call: () => Promise<T>,
+  opts: { propagation?: boolean; conflicts?: boolean } = { propagation: true, conflicts: true },
+): Promise<T> {
+  const started = Date.now();
+  let slept = 0;
+  let attempt = 1;
+  let delay = FIRST_DELAY_MS;
+  for (;;) {
+    throwIfAborted(ctx);
+    try {
+      return await call();
+    } catch (error) {
+      const propagation = opts.propagation === true && isPropagationError(error);
+      const conflict = opts.conflicts === true && isUpdateConflict(error);
+      if (!propagation && !conflict) throw error;
+      const budget = propagation ? PROPAGATION_BUDGET_MS : CONFLICT_BUDGET_MS;
+      const elapsed = Math.max(Date.now() - started, slept);
+      if (elapsed + delay > budget) {
+        const seconds = Math.round(budget / 1000);
+        const what = propagation
+          ? `IAM did not propagate to Lambda within about ${seconds / 60} minutes`
+          : `The function was still being updated after about ${seconds / 60} minutes`;
+        throw new PropagationTimeoutError(
+          `${what} (${attempt} attempts); AWS said: ${awsMessage(error)}`,
+          error,
+        );
+      }
+      attempt += 1;
+      ctx.note(
+        propagation
+          ? `Waiting for IAM to propagate the new role (attempt ${attempt})…`
+          : `Waiting for the function's previous update to finish (attempt ${attempt})…`,
+      );
+      await ctx.sleep(delay);
+      slept += delay;
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
+    }
+  }
+}
+
+interface WaiterReason {
+  Configuration?: {
+    State?: string;
+    StateReason?: string;
+    StateReasonCode?: string;
+    LastUpdateStatus?: string;
+    LastUpdateStatusReason?: string;
+    LastUpdateStatusReasonCode?: string;
+  };
+}
+
+/** The SDK waiters throw a JSON dump of their last observation; turn it into AWS's own reason. */
+function waiterFailure(ctx: StackContext, error: unknown, goal: 'Active' | 'Updated'): Error {
+  if (awsErrorName(error) === 'AbortError' || ctx.signal?.aborted) {
+    return ctx.signal?.reason instanceof Error ? ctx.signal.reason : new InterruptedError();
+  }
+  const fn = ctx.names.functionName;
+  if (awsErrorName(error) === 'TimeoutError') {
+    return new CliError(
+      `Lambda function ${fn} did not become ${goal === 'Active' ? 'Active' : 'updated'} in time.`,
+      { cause: error },
+    );
+  }
+  let reason: WaiterReason | undefined;
+  try {
+    reason = (JSON.parse(error instanceof Error ? error.message : '') as { reason?: WaiterReason }).reason;
+  } catch {
+    reason = undefined;
+  }
+  const c = reason?.Configuration;
+  const detail =
+    goal === 'Active'
+      ? [c?.StateReasonCode, c?.StateReason ?? c?.State]
+      : [c?.LastUpdateStatusReasonCode, c?.LastUpdateStatusReason ?? c?.LastUpdateStatus];
+  const text = detail.filter(Boolean).join(': ') || awsMessage(error);
+  return new CliError(
+    goal === 'Active'
+      ? `Lambda function ${fn} failed to become Active: ${text}`
+      : `Lambda function ${fn} update failed: ${text}`,
+    { cause: error },
+  );
+}
+
+function waiterParams(ctx: StackContext, timing: WaiterTiming | undefined) {
+  return {
+    client: ctx.clients.lambda,
+    maxWaitTime: timing?.maxWaitTime ?? WAIT_SECONDS,
+    ...(timing?.minDelay === undefined ? {} : { minDelay: timing.minDelay }),
+    ...(timing?.maxDelay === undefined ? {} : { maxDelay: timing.maxDelay }),
+    ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+  };
+}
+
+/** After CreateFunction: the SDK waiter polls GetFunction until State is Active (Failed throws). */
+export async function waitActive(ctx: StackContext, timing?: WaiterTiming): Promise<void> {
+  try {
+    await waitUntilFunctionActiveV2(waiterParams(ctx, timing), { FunctionName: ctx.names.functionName });
+  } catch (error) {
+    throw waiterFailure(ctx, error, 'Active');
+  }
+}
+
+/** After UpdateFunctionConfiguration/UpdateFunctionCode: polls until LastUpdateStatus is Successful. */
+export async function waitUpdated(ctx: StackContext, timing?: WaiterTiming): Promise<void> {
+  try {
+    await waitUntilFunctionUpdatedV2(waiterParams(ctx, timing), { FunctionName: ctx.names.functionName });
+  } catch (error) {
+    throw waiterFailure(ctx, error, 'Updated');
+  }
+}
