@@ -1,0 +1,349 @@
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-kms';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ciphertextMatches,
+  encryptWebhook,
+  ensureKey,
+  findKey,
+  type KeyFound,
+  planKey,
+  removeAlias,
+  scheduleKeyDeletion,
+} from '../../src/resources/key.js';
+import { ACCOUNT, mockAws, REGION, testStackContext } from '../helpers/aws.js';
+import { awsError } from './fakes.js';
+
+const mocks = mockAws();
+beforeEach(() => mocks.reset());
+afterAll(() => mocks.restore());
+
+const OLD_ID = '1111aaaa-0000-0000-0000-000000000001';
+const NEW_ID = '2222bbbb-0000-0000-0000-000000000002';
+const keyArn = (id: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`;
+const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
+const DELETION = new Date('2030-01-08T00:00:00Z');
+
+const found = (state: string, extra: Partial<KeyFound> = {}): KeyFound => ({
+  keyId: OLD_ID,
+  arn: keyArn(OLD_ID),
+  state,
+  tags: { 'alarm-to-slack:stack': 'mission' },
+  ...extra,
+});
+
+/** Every KMS command sent, by name and input, in order. */
+const kmsCalls = () =>
+  mocks
+    .calls()
+    .filter(([client]) => client === 'kms')
+    .map(([, name, input]) => [name, input]);
+
+describe('findKey', () => {
+  it('describes the key the alias names, then reads its tags', async () => {
+    mocks.kms.on(DescribeKeyCommand).resolves({
+      KeyMetadata: {
+        KeyId: OLD_ID,
+        Arn: keyArn(OLD_ID),
+        KeyState: 'PendingDeletion',
+        DeletionDate: DELETION,
+        Description: 'alarm-to-slack: encrypts the Slack webhook URL of stack "mission"',
+      },
+    });
+    mocks.kms
+      .on(ListResourceTagsCommand)
+      .resolves({ Tags: [{ TagKey: 'alarm-to-slack:stack', TagValue: 'mission' }] });
+    const { ctx } = testStackContext();
+    expect(await findKey(ctx)).toEqual({
+      keyId: OLD_ID,
+      arn: keyArn(OLD_ID),
+      state: 'PendingDeletion',
+      deletionDate: DELETION,
+      description: 'alarm-to-slack: encrypts the Slack webhook URL of stack "mission"',
+      tags: { 'alarm-to-slack:stack': 'mission' },
+    });
+    expect(kmsCalls()).toEqual([
+      ['DescribeKeyCommand', { KeyId: 'alias/mission-kms-key' }],
+      ['ListResourceTagsCommand', { KeyId: OLD_ID, Limit: 50 }],
+    ]);
+  });
+
+  it('is undefined when the alias does not exist, without a second call', async () => {
+    mocks.kms.on(DescribeKeyCommand).rejects(awsError('NotFoundException'));
+    const { ctx } = testStackContext();
+    expect(await findKey(ctx)).toBeUndefined();
+    expect(kmsCalls()).toHaveLength(1);
+  });
+
+  it('surfaces AccessDenied', async () => {
+    mocks.kms.on(DescribeKeyCommand).rejects(awsError('AccessDeniedException'));
+    const { ctx } = testStackContext();
+    await expect(findKey(ctx)).rejects.toThrow(/AccessDeniedException/);
+  });
+
+  it('surfaces AccessDenied on the tags', async () => {
+    mocks.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: OLD_ID, KeyState: 'Enabled' } });
+    mocks.kms.on(ListResourceTagsCommand).rejects(awsError('AccessDeniedException'));
+    const { ctx } = testStackContext();
+    await expect(findKey(ctx)).rejects.toThrow(/AccessDeniedException/);
+  });
+});
+
+describe('planKey', () => {
+  const { ctx } = testStackContext();
+  const item = { resource: 'KMS key', name: 'alias/mission-kms-key' };
+  it('creates a missing key and keeps an Enabled one', () => {
+    expect(planKey(ctx, undefined)).toEqual({ ...item, action: 'create' });
+    expect(planKey(ctx, found('Enabled'))).toEqual({ ...item, action: 'unchanged' });
+  });
+  it('replaces a key pending deletion or disabled', () => {
+    expect(planKey(ctx, found('PendingDeletion'))).toEqual({
+      ...item,
+      action: 'create',
+      changes: ['alias points to a key PendingDeletion; a new key replaces it'],
+    });
+    expect(planKey(ctx, found('Disabled'))).toMatchObject({
+      action: 'create',
+      changes: ['alias points to a key Disabled; a new key replaces it'],
+    });
+  });
+});
+
+describe('ensureKey', () => {
+  const createKeyReply = { KeyMetadata: { KeyId: NEW_ID, Arn: keyArn(NEW_ID) } };
+
+  it('creates a symmetric key with an IAM-governed key policy and the alias', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    mocks.kms.on(CreateAliasCommand).resolves({});
+    const { ctx } = testStackContext();
+    const result = await ensureKey(ctx, undefined);
+    expect(result.change).toBe('created');
+    expect(result.value).toEqual({ arn: keyArn(NEW_ID), keyId: NEW_ID });
+    const input = mocks.kms.commandCalls(CreateKeyCommand)[0]?.args[0].input;
+    const { Policy, ...rest } = input ?? {};
+    expect(rest).toEqual({
+      Description: 'alarm-to-slack: encrypts the Slack webhook URL of stack "mission"',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      Tags: [{ TagKey: 'alarm-to-slack:stack', TagValue: 'mission' }],
+    });
+    expect(JSON.parse(Policy ?? '')).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Enable IAM User Permissions',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ],
+    });
+    expect(Policy).not.toMatch(/"AWS":"\*"|"Principal":"\*"/);
+    expect(mocks.kms.commandCalls(CreateAliasCommand)[0]?.args[0].input).toEqual({
+      AliasName: 'alias/mission-kms-key',
+      TargetKeyId: NEW_ID,
+    });
+    expect(mocks.kms.commandCalls(UpdateAliasCommand)).toHaveLength(0);
+  });
+
+  it('names the right partition in the key policy (GovCloud)', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    const { ctx } = testStackContext('mission', { region: 'us-gov-west-1', partition: 'aws-us-gov' });
+    await ensureKey(ctx, undefined);
+    const policy = JSON.parse(mocks.kms.commandCalls(CreateKeyCommand)[0]?.args[0].input.Policy ?? '');
+    expect(policy.Statement[0].Principal).toEqual({ AWS: `arn:aws-us-gov:iam::${ACCOUNT}:root` });
+  });
+
+  it('undoes a creation: alias deleted, then key deletion scheduled at 7 days', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
+    const { ctx } = testStackContext();
+    const result = await ensureKey(ctx, undefined);
+    mocks.kms.resetHistory();
+    await result.undo?.();
+    expect(kmsCalls()).toEqual([
+      ['DeleteAliasCommand', { AliasName: 'alias/mission-kms-key' }],
+      ['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }],
+    ]);
+  });
+
+  it('reuses an Enabled key with no call at all', async () => {
+    const { ctx } = testStackContext();
+    const result = await ensureKey(ctx, found('Enabled'));
+    expect(result).toEqual({ change: 'unchanged', value: { arn: keyArn(OLD_ID), keyId: OLD_ID } });
+    expect(mocks.calls()).toEqual([]);
+  });
+
+  it('replaces a key pending deletion and moves the alias with UpdateAlias', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    const { ctx } = testStackContext();
+    const result = await ensureKey(ctx, found('PendingDeletion', { deletionDate: DELETION }));
+    expect(result.change).toBe('created');
+    expect(result.value.keyId).toBe(NEW_ID);
+    expect(kmsCalls().map(([name]) => name)).toEqual(['CreateKeyCommand', 'UpdateAliasCommand']);
+    expect(mocks.kms.commandCalls(UpdateAliasCommand)[0]?.args[0].input).toEqual({
+      AliasName: 'alias/mission-kms-key',
+      TargetKeyId: NEW_ID,
+    });
+  });
+
+  it('undoes a replacement of a disabled key: alias moved back, new key scheduled for deletion', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    const { ctx } = testStackContext();
+    const result = await ensureKey(ctx, found('Disabled'));
+    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
+    mocks.kms.resetHistory();
+    await result.undo?.();
+    expect(kmsCalls()).toEqual([
+      ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
+      ['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }],
+    ]);
+  });
+
+  it('undoes a replacement of a key pending deletion even though KMS refuses the alias back', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    const { ctx, notes } = testStackContext();
+    const result = await ensureKey(ctx, found('PendingDeletion'));
+    mocks.kms
+      .on(UpdateAliasCommand, { TargetKeyId: OLD_ID })
+      .rejects(awsError('KMSInvalidStateException', 400, `${keyArn(OLD_ID)} is pending deletion.`));
+    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
+    mocks.kms.resetHistory();
+    await result.undo?.();
+    expect(kmsCalls()).toEqual([
+      ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
+      ['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }],
+    ]);
+    expect(notes.join('\n')).toMatch(/pending deletion/);
+  });
+
+  it('does not leave a new key behind when the alias cannot be created', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    mocks.kms.on(CreateAliasCommand).rejects(awsError('AccessDeniedException'));
+    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
+    const { ctx } = testStackContext();
+    await expect(ensureKey(ctx, undefined)).rejects.toThrow(/AccessDeniedException/);
+    expect(mocks.kms.commandCalls(ScheduleKeyDeletionCommand)[0]?.args[0].input).toEqual({
+      KeyId: NEW_ID,
+      PendingWindowInDays: 7,
+    });
+  });
+});
+
+describe('encryptWebhook', () => {
+  it('encrypts the URL bytes under the function-name encryption context and returns base64', async () => {
+    mocks.kms.on(EncryptCommand).resolves({ CiphertextBlob: new Uint8Array([1, 2, 3, 250]) });
+    const { ctx } = testStackContext();
+    expect(await encryptWebhook(ctx, keyArn(NEW_ID), WEBHOOK)).toBe('AQID+g==');
+    const input = mocks.kms.commandCalls(EncryptCommand)[0]?.args[0].input;
+    expect(input?.KeyId).toBe(keyArn(NEW_ID));
+    expect(input?.EncryptionContext).toEqual({ LambdaFunctionName: 'mission-lambda' });
+    expect(Buffer.from(input?.Plaintext ?? new Uint8Array()).toString('utf8')).toBe(WEBHOOK);
+    expect(Object.keys(input ?? {}).sort()).toEqual(['EncryptionContext', 'KeyId', 'Plaintext']);
+  });
+});
+
+describe('ciphertextMatches', () => {
+  const CIPHERTEXT = Buffer.from('ciphertext-bytes').toString('base64');
+
+  it('is true when the ciphertext decrypts (same context) to the URL', async () => {
+    mocks.kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from(WEBHOOK) });
+    const { ctx } = testStackContext();
+    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).toBe(true);
+    const input = mocks.kms.commandCalls(DecryptCommand)[0]?.args[0].input;
+    expect(input?.EncryptionContext).toEqual({ LambdaFunctionName: 'mission-lambda' });
+    expect(Buffer.from(input?.CiphertextBlob ?? new Uint8Array()).toString()).toBe('ciphertext-bytes');
+    expect(input?.KeyId).toBeUndefined();
+  });
+
+  it('is false for another URL', async () => {
+    mocks.kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from(`${WEBHOOK}Y`) });
+    const { ctx } = testStackContext();
+    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).toBe(false);
+  });
+
+  it.each([
+    'InvalidCiphertextException',
+    'AccessDeniedException',
+    'DisabledException',
+    'KMSInvalidStateException',
+    'IncorrectKeyException',
+  ])('is false when KMS answers %s', async (name) => {
+    mocks.kms.on(DecryptCommand).rejects(awsError(name));
+    const { ctx } = testStackContext();
+    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).toBe(false);
+  });
+
+  it('pins Decrypt to the given key', async () => {
+    mocks.kms.on(DecryptCommand).rejects(awsError('IncorrectKeyException'));
+    const { ctx } = testStackContext();
+    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK, keyArn(NEW_ID))).toBe(false);
+    expect(mocks.kms.commandCalls(DecryptCommand)[0]?.args[0].input.KeyId).toBe(keyArn(NEW_ID));
+  });
+
+  it('rethrows what is not a KMS answer about the ciphertext', async () => {
+    mocks.kms.on(DecryptCommand).rejects(new TypeError('boom'));
+    const { ctx } = testStackContext();
+    await expect(ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).rejects.toThrow('boom');
+  });
+});
+
+describe('removeAlias', () => {
+  it('deletes the alias', async () => {
+    const { ctx } = testStackContext();
+    await removeAlias(ctx);
+    expect(kmsCalls()).toEqual([['DeleteAliasCommand', { AliasName: 'alias/mission-kms-key' }]]);
+  });
+  it('is a no-op when the alias is gone', async () => {
+    mocks.kms.on(DeleteAliasCommand).rejects(awsError('NotFoundException'));
+    const { ctx } = testStackContext();
+    await expect(removeAlias(ctx)).resolves.toBeUndefined();
+  });
+  it('surfaces AccessDenied', async () => {
+    mocks.kms.on(DeleteAliasCommand).rejects(awsError('AccessDeniedException'));
+    const { ctx } = testStackContext();
+    await expect(removeAlias(ctx)).rejects.toThrow(/AccessDeniedException/);
+  });
+});
+
+describe('scheduleKeyDeletion', () => {
+  it('schedules with the window and returns the deletion date', async () => {
+    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: OLD_ID, DeletionDate: DELETION });
+    const { ctx } = testStackContext();
+    expect(await scheduleKeyDeletion(ctx, OLD_ID, 30)).toEqual({ deletionDate: DELETION });
+    expect(kmsCalls()).toEqual([['ScheduleKeyDeletionCommand', { KeyId: OLD_ID, PendingWindowInDays: 30 }]]);
+  });
+
+  it('returns the existing date of a key already pending deletion', async () => {
+    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('KMSInvalidStateException'));
+    mocks.kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: OLD_ID, KeyState: 'PendingDeletion', DeletionDate: DELETION } });
+    const { ctx } = testStackContext();
+    expect(await scheduleKeyDeletion(ctx, OLD_ID, 7)).toEqual({ deletionDate: DELETION });
+    expect(mocks.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({ KeyId: OLD_ID });
+  });
+
+  it('rethrows KMSInvalidStateException for a key in another state', async () => {
+    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('KMSInvalidStateException'));
+    mocks.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: OLD_ID, KeyState: 'Unavailable' } });
+    const { ctx } = testStackContext();
+    await expect(scheduleKeyDeletion(ctx, OLD_ID, 7)).rejects.toThrow(/KMSInvalidStateException/);
+  });
+
+  it('is a no-op for a key KMS does not know', async () => {
+    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('NotFoundException'));
+    const { ctx } = testStackContext();
+    expect(await scheduleKeyDeletion(ctx, OLD_ID, 7)).toEqual({ deletionDate: undefined });
+  });
+});
