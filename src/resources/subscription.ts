@@ -1,35 +1,84 @@
-import type { Ensured, PlanItem, StackContext } from './context.js';
+import {
+  ListSubscriptionsByTopicCommand,
+  type ListSubscriptionsByTopicCommandOutput,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
+import { type Ensured, isNotFound, type PlanItem, type StackContext } from './context.js';
 
-/** The topic's `lambda` subscription(s) to the function (unqualified ARN). CONTRACT STUB. */
+/** The topic's `lambda` subscription(s) to the function (unqualified ARN). */
 export interface SubscriptionFound {
   arn: string;
   endpoint: string;
   protocol: string;
 }
 
-/** ListSubscriptionsByTopic (all pages), keeping protocol lambda with the function as endpoint; [] when no topic. */
+export const PROTOCOL = 'lambda';
+
+/**
+ * ListSubscriptionsByTopic (all pages), keeping protocol lambda with the function as endpoint; [] when
+ * no topic. The endpoint must be the unqualified ARN: `…:function:name:alias` is a different subscription.
+ */
 export async function findSubscriptions(
-  _ctx: StackContext,
-  _topicArn: string,
-  _functionArn: string,
+  ctx: StackContext,
+  topicArn: string,
+  functionArn: string,
 ): Promise<SubscriptionFound[]> {
-  throw new Error('not implemented');
+  const found: SubscriptionFound[] = [];
+  let NextToken: string | undefined;
+  do {
+    let page: ListSubscriptionsByTopicCommandOutput;
+    try {
+      page = await ctx.clients.sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken ? { NextToken } : {}) }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    for (const s of page.Subscriptions ?? []) {
+      if (s.Protocol === PROTOCOL && s.Endpoint === functionArn && s.SubscriptionArn) {
+        found.push({ arn: s.SubscriptionArn, endpoint: s.Endpoint, protocol: s.Protocol });
+      }
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return found;
 }
 
-export function planSubscription(_ctx: StackContext, _found: SubscriptionFound[]): PlanItem {
-  throw new Error('not implemented');
+export function planSubscription(ctx: StackContext, found: SubscriptionFound[]): PlanItem {
+  const item = { resource: 'SNS subscription', name: `${ctx.names.topic} → ${ctx.names.functionName}` };
+  return { ...item, action: found.length > 0 ? 'unchanged' : 'create' };
 }
 
-/** Subscribe only when none exists (never a second one). */
+/** Subscribe only when none exists (never a second one). Undo unsubscribes what this call made. */
 export async function ensureSubscription(
-  _ctx: StackContext,
-  _found: SubscriptionFound[],
-  _topicArn: string,
-  _functionArn: string,
+  ctx: StackContext,
+  found: SubscriptionFound[],
+  topicArn: string,
+  functionArn: string,
 ): Promise<Ensured<{ arn: string }>> {
-  throw new Error('not implemented');
+  const existing = found[0];
+  if (existing) return { change: 'unchanged', value: { arn: existing.arn } };
+  const out = await ctx.clients.sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: PROTOCOL,
+      Endpoint: functionArn,
+      ReturnSubscriptionArn: true,
+    }),
+  );
+  const arn = out.SubscriptionArn;
+  if (!arn) throw new Error(`SNS returned no subscription ARN when subscribing ${functionArn}`);
+  return { change: 'created', value: { arn }, undo: () => removeSubscription(ctx, arn) };
 }
 
-export async function removeSubscription(_ctx: StackContext, _arn: string): Promise<void> {
-  throw new Error('not implemented');
+/** Unsubscribe; no-op when the subscription (or its topic) is gone, or for a pending one without an ARN. */
+export async function removeSubscription(ctx: StackContext, arn: string): Promise<void> {
+  if (!arn.startsWith('arn:')) return; // "PendingConfirmation"/"Deleted": nothing to unsubscribe
+  try {
+    await ctx.clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }
