@@ -194,7 +194,9 @@ export async function ensureRole(
       }),
     );
     const arn = out.Role?.Arn ?? ctx.arns.roleArn;
-    const deleteRole = () => iam.send(new DeleteRoleCommand({ RoleName }));
+    const deleteRole = async () => {
+      await iam.send(new DeleteRoleCommand({ RoleName }));
+    };
     const put: Write = {
       run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
       undo: () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
@@ -246,6 +248,13 @@ export async function removeRole(ctx: StackContext): Promise<void> {
   const ignoreGone = (error: unknown) => {
     if (!isNotFound(error)) throw error;
   };
+  const unlessGone = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+    } catch (error) {
+      ignoreGone(error);
+    }
+  };
   let attached: string[];
   let inline: string[];
   try {
@@ -256,11 +265,11 @@ export async function removeRole(ctx: StackContext): Promise<void> {
   }
   await Promise.all([
     ...attached.map((PolicyArn) =>
-      iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })).catch(ignoreGone),
+      unlessGone(() => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }))),
     ),
     ...inline.map((PolicyName) =>
-      iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })).catch(ignoreGone),
+      unlessGone(() => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }))),
     ),
   ]);
-  await iam.send(new DeleteRoleCommand({ RoleName })).catch(ignoreGone);
+  await unlessGone(() => iam.send(new DeleteRoleCommand({ RoleName })));
 }
