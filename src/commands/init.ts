@@ -1,6 +1,205 @@
-import { CliError } from '../errors.js';
+import {
+  type AlarmAnswers,
+  askInstance,
+  DEFAULTS,
+  type InitAnswers,
+  scopeFlags,
+} from '../actions/init/answers.js';
+import { identityLine } from '../actions/init/summary.js';
+import { UsageError } from '../errors.js';
+import { resolveValue, type ValueSpec } from '../io/resolve.js';
+import type { IO } from '../io/types.js';
+import { DEFAULT_STACK } from '../names.js';
+import type { StackContext } from '../resources/context.js';
+import {
+  validateEvaluationPeriods,
+  validateInstanceId,
+  validateLogRetention,
+  validatePeriod,
+  validateThreshold,
+  validateWebhookUrl,
+} from '../validate.js';
 import type { CommandContext } from './context.js';
+import { openStack, stackName } from './stack.js';
 
-export async function run(_options: Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw new CliError('`alarm-to-slack init` is not implemented yet.');
+/** init's flags as commander parses them (no commander defaults: absent means "not given"). */
+export interface InitOptions {
+  webhookUrl?: string | undefined;
+  channel?: string | undefined;
+  mention?: string | undefined;
+  instanceId?: string | undefined;
+  /** false with --no-alarm. */
+  alarm?: boolean | undefined;
+  threshold?: string | undefined;
+  period?: string | undefined;
+  evaluationPeriods?: string | undefined;
+  logRetentionDays?: string | undefined;
+  /** false with --no-verify-webhook. */
+  verifyWebhook?: boolean | undefined;
+  /** false with --no-rollback. */
+  rollback?: boolean | undefined;
+  dryRun?: boolean | undefined;
+}
+
+const parseWebhook = (raw: string) => {
+  validateWebhookUrl(raw);
+  return raw.trim();
+};
+
+/** One spec per answer; `stage` 'flags' resolves only flag/env (validation), 'full' adds prompt and default. */
+function specs(options: InitOptions, env: NodeJS.ProcessEnv) {
+  const webhookUrl: ValueSpec<string> = {
+    flag: '--webhook-url',
+    value: options.webhookUrl,
+    envVar: 'SLACK_WEBHOOK_URL',
+    env,
+    parse: parseWebhook,
+    prompt: (ask, validate) => ask.password({ message: 'Slack incoming-webhook URL', validate }),
+  };
+  const channel: ValueSpec<string> = {
+    flag: '--channel',
+    value: options.channel,
+    parse: (raw) => raw.trim(),
+    prompt: (ask) =>
+      ask.input({ message: "Channel label (optional, e.g. #alerts; empty for the webhook's own)" }),
+  };
+  const mention: ValueSpec<string> = {
+    flag: '--mention',
+    value: options.mention,
+    parse: (raw) => raw.trim(),
+    prompt: (ask) =>
+      ask.input({ message: 'Mention on ALARM messages (optional, e.g. <!here>; empty for none)' }),
+  };
+  const instanceId: ValueSpec<string> = {
+    flag: '--instance-id',
+    value: options.instanceId,
+    parse: validateInstanceId,
+  };
+  const threshold: ValueSpec<number> = {
+    flag: '--threshold',
+    value: options.threshold,
+    parse: validateThreshold,
+    default: DEFAULTS.threshold,
+    prompt: (ask, validate) =>
+      ask.input({ message: 'Alarm when average CPU (%) is at least', default: DEFAULTS.threshold, validate }),
+  };
+  const period: ValueSpec<number> = {
+    flag: '--period',
+    value: options.period,
+    parse: validatePeriod,
+    default: DEFAULTS.period,
+  };
+  const evaluationPeriods: ValueSpec<number> = {
+    flag: '--evaluation-periods',
+    value: options.evaluationPeriods,
+    parse: validateEvaluationPeriods,
+    default: DEFAULTS.evaluationPeriods,
+  };
+  const logRetentionDays: ValueSpec<number> = {
+    flag: '--log-retention-days',
+    value: options.logRetentionDays,
+    parse: validateLogRetention,
+    default: DEFAULTS.logRetentionDays,
+  };
+  return { webhookUrl, channel, mention, instanceId, threshold, period, evaluationPeriods, logRetentionDays };
+}
+
+/** Flag and environment values only: no prompt, no default, no requirement. */
+function fromFlags<T>(io: IO, spec: ValueSpec<T>): Promise<T | undefined> {
+  const { prompt: _p, default: _d, required: _r, ...rest } = spec;
+  return resolveValue({ ...io, interactive: false }, rest);
+}
+
+/**
+ * Validates every flag and environment value before anything else (exit 2, no AWS call), and the
+ * values a non-interactive run cannot do without.
+ */
+async function validateGiven(options: InitOptions, ctx: CommandContext): Promise<void> {
+  const s = specs(options, ctx.env);
+  for (const spec of Object.values(s)) await fromFlags(ctx.io, spec as ValueSpec<unknown>);
+  if (options.alarm === false && options.instanceId !== undefined) {
+    throw new UsageError('--instance-id and --no-alarm contradict each other: pass one of them.');
+  }
+  if (!ctx.io.interactive && options.alarm !== false && options.instanceId === undefined) {
+    throw new UsageError(
+      'Missing --instance-id (or --no-alarm to create no alarm); it is required when not running interactively.',
+    );
+  }
+}
+
+/** The answers: flags and environment, then prompts on a TTY (the instance picked from DescribeInstances), then defaults. */
+async function gather(
+  options: InitOptions,
+  ctx: CommandContext,
+  name: string,
+  stack: StackContext,
+): Promise<InitAnswers> {
+  const { io } = ctx;
+  const s = specs(options, ctx.env);
+  const webhookUrl = await resolveValue(io, s.webhookUrl);
+  const channel = await resolveValue(io, s.channel);
+  const mention = await resolveValue(io, s.mention);
+
+  let alarm: AlarmAnswers | undefined;
+  if (options.alarm !== false) {
+    let instanceId = await resolveValue(io, s.instanceId);
+    if (instanceId === undefined && io.interactive) {
+      const { listRunningInstances } = await import('../aws/instances.js');
+      const instances = await listRunningInstances(stack.clients.ec2, { signal: ctx.signal }).catch(
+        (error: unknown) => {
+          io.progress.warn(
+            `Could not list EC2 instances (${error instanceof Error ? error.message : String(error)}); type an id instead.`,
+          );
+          return undefined;
+        },
+      );
+      instanceId = await askInstance(io.ask, instances);
+    }
+    if (instanceId !== undefined) {
+      alarm = {
+        instanceId,
+        threshold: (await resolveValue(io, s.threshold)) as number,
+        period: (await resolveValue(io, s.period)) as number,
+        evaluationPeriods: (await resolveValue(io, s.evaluationPeriods)) as number,
+      };
+    }
+  }
+  const logRetentionDays = (await resolveValue(io, s.logRetentionDays)) as number;
+
+  if (webhookUrl !== undefined) {
+    const { warning } = validateWebhookUrl(webhookUrl);
+    if (warning) io.progress.warn(warning);
+  }
+  return {
+    name,
+    webhookUrl,
+    channel,
+    mention,
+    alarm,
+    logRetentionDays,
+    verifyWebhook: options.verifyWebhook !== false,
+    rollback: options.rollback !== false,
+    dryRun: options.dryRun === true,
+    scopeFlags: scopeFlags({
+      name,
+      defaultName: DEFAULT_STACK,
+      region: ctx.globals.region === undefined ? undefined : stack.region,
+      profile: ctx.globals.profile,
+      endpointUrl: ctx.globals.endpointUrl,
+    }),
+  };
+}
+
+/**
+ * `alarm-to-slack init`: validates every flag (exit 2, no AWS call), shows who and where (STS), asks
+ * what is missing on a TTY, and hands the answers to the init action.
+ */
+export async function run(options: InitOptions, ctx: CommandContext): Promise<void> {
+  const name = stackName(ctx);
+  await validateGiven(options, ctx);
+  const { stack, identity } = await openStack(ctx, name);
+  ctx.io.progress.info(identityLine(identity, stack.region));
+  const answers = await gather(options, ctx, name, stack);
+  const { runInit } = await import('../actions/init/run.js');
+  await runInit({ io: ctx.io, stack, identity, answers, signal: ctx.signal });
 }

@@ -1,0 +1,137 @@
+import { UsageError } from '../../errors.js';
+import type { Style } from '../../io/types.js';
+import { planAlarm } from '../../resources/alarm.js';
+import type { PlanItem, StackContext } from '../../resources/context.js';
+import { type FunctionEnvironment, planFunction } from '../../resources/function.js';
+import { ciphertextMatches, planKey } from '../../resources/key.js';
+import { planLogGroup } from '../../resources/log-group.js';
+import { planPermission } from '../../resources/permission.js';
+import { planRole } from '../../resources/role.js';
+import { planSubscription } from '../../resources/subscription.js';
+import { planTopic } from '../../resources/topic.js';
+import type { InitAnswers } from './answers.js';
+import type { Discovered } from './discover.js';
+
+/** What happens to the encrypted webhook URL in the function's environment. */
+export type CiphertextPlan =
+  | { kind: 'keep'; ciphertext: string; reason: string }
+  | { kind: 'encrypt'; url: string; reason: string };
+
+export const MISSING_WEBHOOK = 'Missing --webhook-url (or SLACK_WEBHOOK_URL)';
+
+/** The aliased key is kept (Enabled); otherwise a new key is created and the alias moved. */
+export function keyIsReused(stack: StackContext, d: Discovered): boolean {
+  return d.key !== undefined && planKey(stack, d.key).action !== 'create';
+}
+
+/**
+ * Keeps the deployed ciphertext when it still holds the same URL under the same key (no churn), or when
+ * no URL was given on a re-run; otherwise the URL is encrypted (again). A URL that is needed but was not
+ * given stops the run here, before any write (exit 2).
+ */
+export async function planCiphertext(
+  stack: StackContext,
+  d: Discovered,
+  answers: InitAnswers,
+): Promise<CiphertextPlan> {
+  const existing = d.fn?.environment.kmsEncryptedHookUrl || undefined;
+  const reused = keyIsReused(stack, d);
+  const url = answers.webhookUrl;
+  if (url === undefined) {
+    if (existing && reused) return { kind: 'keep', ciphertext: existing, reason: 'kept (no new URL given)' };
+    if (existing) {
+      throw new UsageError(
+        `${MISSING_WEBHOOK}: the KMS key ${stack.names.keyAlias} is being replaced, so the webhook URL must be encrypted again.`,
+      );
+    }
+    throw new UsageError(
+      `${MISSING_WEBHOOK}; it is required when ${stack.names.functionName} does not exist yet.`,
+    );
+  }
+  if (!existing) return { kind: 'encrypt', url, reason: 'first encryption' };
+  if (!reused) return { kind: 'encrypt', url, reason: 'key replaced' };
+  if (await ciphertextMatches(stack, existing, url))
+    return { kind: 'keep', ciphertext: existing, reason: 'same URL' };
+  return { kind: 'encrypt', url, reason: 'new URL' };
+}
+
+/** The function's environment: channel and mention keep their deployed values when not given. */
+export function desiredEnvironment(
+  d: Discovered,
+  answers: InitAnswers,
+  ciphertext: string,
+): FunctionEnvironment {
+  return {
+    kmsEncryptedHookUrl: ciphertext,
+    slackChannel: answers.channel ?? d.fn?.environment.slackChannel ?? '',
+    slackMention: answers.mention ?? d.fn?.environment.slackMention ?? '',
+  };
+}
+
+/** One item per resource (and one for the webhook ciphertext), in the order the steps build them. */
+export function buildPlan(
+  stack: StackContext,
+  d: Discovered,
+  answers: InitAnswers,
+  cipher: CiphertextPlan,
+): PlanItem[] {
+  const { topicArn } = stack.arns;
+  const reused = keyIsReused(stack, d);
+  const keyArn = reused ? d.key?.arn : undefined;
+  const items: PlanItem[] = [
+    planTopic(stack, d.topic),
+    planKey(stack, d.key),
+    {
+      resource: 'Webhook URL (encrypted)',
+      name: 'kmsEncryptedHookUrl',
+      action: cipher.kind === 'keep' ? 'unchanged' : d.fn ? 'update' : 'create',
+      ...(cipher.kind === 'encrypt' && d.fn ? { changes: [cipher.reason] } : {}),
+    },
+    planRole(stack, d.role, keyArn),
+    planLogGroup(stack, d.logGroup, answers.logRetentionDays),
+  ];
+
+  const fnItem = planFunction(stack, d.fn, {
+    roleArn: stack.arns.roleArn,
+    ...(keyArn ? { keyArn } : {}),
+    ...(cipher.kind === 'keep' ? { environment: desiredEnvironment(d, answers, cipher.ciphertext) } : {}),
+    zip: d.zip.zip,
+    codeSha256: d.zip.codeSha256,
+  });
+  if (d.fn && cipher.kind === 'encrypt') {
+    // A fresh ciphertext always differs (KMS ciphertexts are randomised), so the environment is rewritten.
+    const why =
+      cipher.reason === 'key replaced'
+        ? 'KMS key replaced: environment re-encrypted'
+        : 'webhook URL re-encrypted';
+    fnItem.action = 'update';
+    fnItem.changes = [...(fnItem.changes ?? []).filter((c) => c !== why), why];
+  }
+  items.push(
+    fnItem,
+    planPermission(stack, d.permissions, topicArn),
+    planSubscription(stack, d.subscriptions),
+  );
+  if (answers.alarm) items.push(planAlarm(stack, d.alarm, { ...answers.alarm, topicArn }));
+  return items;
+}
+
+export function hasChanges(plan: PlanItem[]): boolean {
+  return plan.some((item) => item.action !== 'unchanged');
+}
+
+/** The plan as an aligned table: resource, name, action, changes. */
+export function planTable(plan: PlanItem[], style: Style): string {
+  const rows = plan.map((p) => [p.resource, p.name, p.action, (p.changes ?? []).join('; ')] as const);
+  const header = ['RESOURCE', 'NAME', 'ACTION', 'CHANGES'] as const;
+  const width = (i: 0 | 1 | 2) => Math.max(header[i].length, ...rows.map((r) => r[i].length));
+  const w = [width(0), width(1), width(2)];
+  const paint = (action: string, text: string) =>
+    action === 'create' ? style.ok(text) : action === 'update' ? style.warn(text) : style.dim(text);
+  const line = (r: readonly [string, string, string, string], head = false) => {
+    const action = r[2].padEnd(w[2] ?? 0);
+    const cells = [r[0].padEnd(w[0] ?? 0), r[1].padEnd(w[1] ?? 0), head ? action : paint(r[2], action), r[3]];
+    return `  ${cells.join('  ')}`.trimEnd();
+  };
+  return [style.bold(line(header, true)), ...rows.map((r) => line(r))].join('\n');
+}

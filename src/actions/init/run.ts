@@ -1,0 +1,178 @@
+import type { Identity } from '../../aws/identity.js';
+import { awsMessage, CancelledError, CliError, InterruptedError } from '../../errors.js';
+import type { IO } from '../../io/types.js';
+import type { PlanItem, StackContext } from '../../resources/context.js';
+import { postToSlack, slackHint } from '../../slack.js';
+import { type RunReport, runSteps } from '../../steps/runner.js';
+import { maskWebhookUrl } from '../../validate.js';
+import type { TestAlarmOutcome } from '../test-alarm.js';
+import type { InitAnswers } from './answers.js';
+import { discover } from './discover.js';
+import { buildPlan, hasChanges, planCiphertext, planTable } from './plan.js';
+import { buildSteps } from './steps.js';
+import {
+  type InitResources,
+  resourcesAfter,
+  type SummaryInput,
+  summaryHuman,
+  summaryJson,
+} from './summary.js';
+
+export interface RunInitOptions {
+  io: IO;
+  stack: StackContext;
+  identity: Identity;
+  answers: InitAnswers;
+  signal?: AbortSignal | undefined;
+  /** Clock for durations (tests and benchmarks may inject one). */
+  now?: () => number;
+  /** Milliseconds to wait for Slack's answer to the verification message. */
+  slackTimeoutMs?: number;
+}
+
+export interface InitOutcome {
+  ok: boolean;
+  dryRun: boolean;
+  plan: PlanItem[];
+  report?: RunReport;
+  resources?: InitResources;
+  testAlarm?: TestAlarmOutcome;
+}
+
+/** The "connected" message: a Slack error stops the run before any AWS change, quoting Slack's answer. */
+async function verifyWebhook(
+  opts: RunInitOptions,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { io, stack, identity, answers } = opts;
+  io.progress.start('verify-webhook', `Slack webhook ${maskWebhookUrl(url)}`);
+  const started = performance.now();
+  const answer = await postToSlack(
+    url,
+    {
+      text: `alarm-to-slack is connected to ${stack.names.stack} (account ${identity.account}, ${stack.region}).`,
+      ...(answers.channel ? { channel: answers.channel } : {}),
+    },
+    { signal, ...(opts.slackTimeoutMs ? { timeoutMs: opts.slackTimeoutMs } : {}) },
+  ).catch((error: unknown) => {
+    if (signal?.aborted) throw new InterruptedError('Interrupted; nothing was changed.');
+    throw error;
+  });
+  const ms = performance.now() - started;
+  if (!answer.ok) {
+    const said = answer.status
+      ? `Slack answered ${answer.status} ${answer.body || '(empty body)'}`
+      : answer.body;
+    io.progress.done('verify-webhook', { ok: false, text: said, ms });
+    const hint = slackHint(answer);
+    throw new CliError(
+      `The Slack webhook did not accept the verification message: ${said}. Nothing was changed.`,
+      {
+        ...(hint ? { hint } : {}),
+      },
+    );
+  }
+  io.progress.done('verify-webhook', { ok: true, text: 'posted "connected"', ms });
+}
+
+async function offerTestAlarm(opts: RunInitOptions): Promise<TestAlarmOutcome | undefined> {
+  const { io, stack } = opts;
+  const send = await io.ask.confirm({ message: 'Send a test alarm to Slack now?', default: true });
+  if (!send) return undefined;
+  const { sendTestAlarm } = await import('../test-alarm.js');
+  try {
+    return await sendTestAlarm({ stack, io, state: 'ALARM' });
+  } catch (error) {
+    return {
+      ok: false,
+      functionName: stack.names.functionName,
+      state: 'ALARM',
+      error: awsMessage(error),
+      logTail: '',
+    };
+  }
+}
+
+/**
+ * The init action: verify the webhook and read what exists (concurrently), decide the ciphertext, show
+ * the plan (and stop there with --dry-run), confirm on a TTY, run the steps, report. A failed run writes
+ * its summary (what remains) and then throws: CliError (exit 1) or InterruptedError (exit 130).
+ * A failed test alarm at the end does not fail the setup (exit 0; the summary says how to retry).
+ */
+export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
+  const { io, stack, identity, answers } = opts;
+  const signal = opts.signal ?? stack.signal;
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const stopIfAborted = () => {
+    if (signal?.aborted) throw new InterruptedError('Interrupted; nothing was changed.');
+  };
+
+  const url = answers.webhookUrl;
+  const [, discovered] = await Promise.all([
+    answers.verifyWebhook && url !== undefined ? verifyWebhook(opts, url, signal) : undefined,
+    discover(stack),
+  ]);
+  stopIfAborted();
+
+  const cipher = await planCiphertext(stack, discovered, answers);
+  const plan = buildPlan(stack, discovered, answers, cipher);
+  const table = planTable(plan, io.style);
+  const heading = `Plan for "${stack.names.stack}" in ${stack.region} (account ${identity.account}):`;
+
+  if (answers.dryRun) {
+    io.result(`${heading}\n${table}\n\nDry run: nothing was changed.`, {
+      ok: true,
+      dryRun: true,
+      stack: stack.names.stack,
+      region: stack.region,
+      account: identity.account,
+      plan,
+    });
+    return { ok: true, dryRun: true, plan };
+  }
+
+  io.progress.info(`${heading}\n${table}`);
+  if (io.interactive && hasChanges(plan)) {
+    const apply = await io.ask.confirm({ message: 'Apply this plan?', default: true });
+    if (!apply) throw new CancelledError();
+  }
+  stopIfAborted();
+
+  const report = await runSteps(buildSteps(stack, discovered, answers, cipher), {
+    progress: io.progress,
+    rollback: answers.rollback,
+    signal,
+    now,
+  });
+
+  const testAlarm = report.ok && io.interactive ? await offerTestAlarm(opts) : undefined;
+  const summary: SummaryInput = {
+    stack,
+    identity,
+    answers,
+    discovered,
+    cipher,
+    report,
+    testAlarm,
+    ms: now() - started,
+  };
+  io.result(summaryHuman(summary, io.style), summaryJson(summary));
+  const resources = resourcesAfter(summary);
+
+  if (report.interrupted) {
+    throw new InterruptedError(
+      answers.rollback
+        ? 'Interrupted; what this run created was rolled back.'
+        : 'Interrupted (--no-rollback).',
+    );
+  }
+  if (report.failure) {
+    throw new CliError(`init failed at "${report.failure.title}": ${awsMessage(report.failure.error)}`, {
+      hint: `\`alarm-to-slack teardown${answers.scopeFlags}\` removes whatever remains.`,
+      cause: report.failure.error,
+    });
+  }
+  return { ok: true, dryRun: false, plan, report, resources, ...(testAlarm ? { testAlarm } : {}) };
+}

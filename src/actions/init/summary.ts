@@ -1,0 +1,198 @@
+import type { TestAlarmOutcome } from '../../actions/test-alarm.js';
+import type { Identity } from '../../aws/identity.js';
+import { awsMessage } from '../../errors.js';
+import { formatDuration } from '../../io/terminal.js';
+import type { Style } from '../../io/types.js';
+import type { StackContext } from '../../resources/context.js';
+import type { RunReport, StepDone } from '../../steps/runner.js';
+import { maskWebhookUrl } from '../../validate.js';
+import type { InitAnswers } from './answers.js';
+import type { Discovered } from './discover.js';
+import type { CiphertextPlan } from './plan.js';
+import { STEP } from './steps.js';
+
+export function identityLine(identity: Identity, region: string): string {
+  return `Account ${identity.account} (${identity.arn}) · Region ${region}`;
+}
+
+export interface InitResources {
+  topicArn: string | null;
+  keyArn: string | null;
+  keyAlias: string | null;
+  roleArn: string | null;
+  functionArn: string | null;
+  subscriptionArn: string | null;
+  alarmArn: string | null;
+  logGroupName: string | null;
+}
+
+export interface SummaryInput {
+  stack: StackContext;
+  identity: Identity;
+  answers: InitAnswers;
+  discovered: Discovered;
+  cipher: CiphertextPlan;
+  report: RunReport;
+  testAlarm?: TestAlarmOutcome | undefined;
+  ms: number;
+}
+
+/**
+ * What exists after the run: a step's result unless its undo succeeded (then whatever existed before),
+ * otherwise what discovery found. On success that is everything; after a rollback, what pre-existed.
+ */
+export function resourcesAfter(input: SummaryInput): InitResources {
+  const { report, discovered: d } = input;
+  const rolledBack = new Set(input.report.undone.filter((u) => u.ok).map((u) => u.id));
+  const pick = (id: string, field: 'arn' | 'name', before: string | undefined): string | null => {
+    const result: StepDone | undefined = report.results.get(id);
+    const value =
+      result && !rolledBack.has(id) ? (result.value as Record<string, unknown> | undefined) : undefined;
+    const fromStep = value?.[field];
+    return typeof fromStep === 'string' ? fromStep : (before ?? null);
+  };
+  const keyArn = pick(STEP.key, 'arn', d.key?.arn);
+  return {
+    topicArn: pick(STEP.topic, 'arn', d.topic?.arn),
+    keyArn,
+    keyAlias: keyArn ? input.stack.names.keyAlias : null,
+    roleArn: pick(STEP.role, 'arn', d.role?.arn),
+    functionArn: pick(STEP.fn, 'arn', d.fn?.arn),
+    subscriptionArn: pick(STEP.subscription, 'arn', d.subscriptions[0]?.arn),
+    alarmArn: pick(STEP.alarm, 'arn', d.alarm?.arn),
+    logGroupName: pick(STEP.logGroup, 'name', d.logGroup?.name),
+  };
+}
+
+export function summaryJson(input: SummaryInput): Record<string, unknown> {
+  const { report } = input;
+  const doc: Record<string, unknown> = {
+    ok: report.ok,
+    stack: input.stack.names.stack,
+    region: input.stack.region,
+    account: input.identity.account,
+    resources: resourcesAfter(input),
+    steps: report.steps.map((s) => ({ id: s.id, status: s.status, ms: Math.round(s.ms) })),
+  };
+  if (report.failure) {
+    doc.error = { step: report.failure.id, message: awsMessage(report.failure.error) };
+    doc.rolledBack = report.undone.length > 0 && report.undone.every((u) => u.ok);
+  }
+  if (input.testAlarm) {
+    doc.testAlarm = {
+      ok: input.testAlarm.ok,
+      ...(input.testAlarm.error ? { error: input.testAlarm.error } : {}),
+    };
+  }
+  return doc;
+}
+
+function resourceLines(input: SummaryInput, r: InitResources): string[] {
+  const { answers } = input;
+  const rows: Array<[string, string | null, string?]> = [
+    ['SNS topic', r.topicArn],
+    ['KMS key', r.keyArn, r.keyAlias ?? undefined],
+    ['IAM role', r.roleArn],
+    ['Log group', r.logGroupName, `retention ${answers.logRetentionDays} days`],
+    ['Lambda function', r.functionArn],
+    ['Subscription', r.subscriptionArn],
+    [
+      'CPU alarm',
+      r.alarmArn,
+      answers.alarm
+        ? `${answers.alarm.instanceId}: CPU ≥ ${answers.alarm.threshold}% for ${answers.alarm.evaluationPeriods} × ${answers.alarm.period} s`
+        : 'left as it was (--no-alarm)',
+    ],
+  ];
+  return rows
+    .filter((row): row is [string, string, string?] => row[1] !== null)
+    .map(([label, value, note]) => `  ${label.padEnd(16)} ${value}${note ? ` (${note})` : ''}`);
+}
+
+function slackLine(input: SummaryInput): string {
+  const { answers } = input;
+  if (answers.webhookUrl === undefined)
+    return '  Slack            the webhook already deployed (KMS-encrypted; not shown)';
+  const verified = answers.verifyWebhook ? ', verified' : '';
+  const extra = [
+    answers.channel ? `channel ${answers.channel}` : '',
+    answers.mention ? `mention ${answers.mention}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `  Slack            ${maskWebhookUrl(answers.webhookUrl)} (KMS-encrypted${verified}${extra ? `; ${extra}` : ''})`;
+}
+
+export function summaryHuman(input: SummaryInput, style: Style): string {
+  const { report, stack, answers } = input;
+  const r = resourcesAfter(input);
+  const scope = answers.scopeFlags;
+  const where = `${stack.region} (account ${input.identity.account})`;
+  const counts = ['created', 'updated', 'unchanged']
+    .map((status) => [status, report.steps.filter((s) => s.status === status).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
+  const lines: string[] = [];
+
+  if (report.failure) {
+    const interrupted = report.failure.id === 'interrupt';
+    lines.push(
+      interrupted
+        ? `${style.fail('✖')} init of "${stack.names.stack}" in ${where} was interrupted.`
+        : `${style.fail('✖')} init of "${stack.names.stack}" in ${where} failed at "${report.failure.title}": ${awsMessage(report.failure.error)}`,
+    );
+    const failedUndos = report.undone.filter((u) => !u.ok);
+    if (!answers.rollback) lines.push('Rollback disabled (--no-rollback): what this run created was kept.');
+    else if (failedUndos.length > 0)
+      lines.push(
+        `Rollback incomplete: ${failedUndos.map((u) => `${u.title} (${u.error ?? 'failed'})`).join('; ')}.`,
+      );
+    else if (report.undone.length > 0)
+      lines.push(`Rolled back what this run did (${report.undone.map((u) => u.title).join(', ')}).`);
+    else lines.push('Nothing had been changed yet.');
+    const remaining = resourceLines(input, r);
+    lines.push('', remaining.length > 0 ? 'What remains:' : 'Nothing of the stack remains.', ...remaining);
+    if (remaining.length > 0) lines.push('', `${style.code(`alarm-to-slack teardown${scope}`)} removes it.`);
+    return lines.join('\n');
+  }
+
+  lines.push(
+    `${style.ok('✔')} alarm-to-slack "${stack.names.stack}" is ready in ${where}: ${counts || 'no steps'} in ${formatDuration(input.ms)}.`,
+    '',
+    ...resourceLines(input, r),
+    slackLine(input),
+  );
+  if (!answers.alarm && r.topicArn) {
+    lines.push(
+      '',
+      'No CPU alarm was set up. To post any alarm to Slack, add the topic as its action (alarm and OK):',
+      `  ${r.topicArn}`,
+      `  e.g. aws cloudwatch put-metric-alarm … --alarm-actions ${r.topicArn} --ok-actions ${r.topicArn}`,
+    );
+  }
+  if (input.testAlarm) {
+    const t = input.testAlarm;
+    lines.push(
+      '',
+      t.ok
+        ? `${style.ok('✔')} Test alarm sent through ${t.functionName}: check the Slack channel.`
+        : `${style.warn('!')} The test alarm failed: ${t.error ?? 'unknown error'}${t.hint ? ` (${t.hint})` : ''}. The setup itself is complete; retry with \`alarm-to-slack test${scope}\`.`,
+    );
+  }
+  const next: Array<[string, string]> = [
+    ['test', 'send a test alarm through the function to Slack'],
+    ['status', 'show each resource, its health and the last 24 hours'],
+    ['teardown', 'remove everything this stack created'],
+  ];
+  const width = Math.max(...next.map(([c]) => `alarm-to-slack ${c}${scope}`.length));
+  lines.push(
+    '',
+    'Next:',
+    ...next.map(([c, what]) => {
+      const command = `alarm-to-slack ${c}${scope}`;
+      return `  ${style.code(command)}${' '.repeat(width - command.length)}  ${what}`;
+    }),
+  );
+  return lines.join('\n');
+}
