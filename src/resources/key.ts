@@ -131,8 +131,11 @@ export async function ensureKey(
   const dropKey = () => scheduleKeyDeletion(ctx, keyId, MIN_PENDING_WINDOW_DAYS).then(() => {});
   const AliasName = ctx.names.keyAlias;
   try {
-    if (found) await ctx.clients.kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }));
-    else await ctx.clients.kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId }));
+    await untilVisible(ctx, () =>
+      found
+        ? ctx.clients.kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }))
+        : ctx.clients.kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId })),
+    );
   } catch (error) {
     // The key is of no use without its alias: do not leave it behind.
     await dropKey().catch(() => {});
@@ -145,6 +148,27 @@ export async function ensureKey(
     await dropKey();
   };
   return { change: 'created', value: { arn, keyId }, undo };
+}
+
+/** Backoff while a new key is not yet visible everywhere in KMS (about 8 s in all). */
+export const KEY_VISIBILITY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+
+/**
+ * KMS is eventually consistent: right after CreateKey, calls naming the new key can answer
+ * NotFoundException for a few seconds, and the SDK's retry strategy does not retry that. Retries
+ * with backoff (through ctx.sleep), then lets the last NotFound through.
+ */
+async function untilVisible<T>(ctx: StackContext, call: () => Promise<T>): Promise<T> {
+  for (const delay of KEY_VISIBILITY_DELAYS_MS) {
+    try {
+      return await call();
+    } catch (error) {
+      if (awsErrorName(error) !== 'NotFoundException') throw error;
+      ctx.note('waiting for the new KMS key to become visible…');
+      await ctx.sleep(delay);
+    }
+  }
+  return call();
 }
 
 /**
@@ -163,12 +187,14 @@ async function moveAliasBack(ctx: StackContext, keyId: string): Promise<void> {
 
 /** Encrypt under EncryptionContext {LambdaFunctionName: <function>}; base64 ciphertext. */
 export async function encryptWebhook(ctx: StackContext, keyArn: string, url: string): Promise<string> {
-  const out = await ctx.clients.kms.send(
-    new EncryptCommand({
-      KeyId: keyArn,
-      Plaintext: new TextEncoder().encode(url),
-      EncryptionContext: encryptionContext(ctx),
-    }),
+  const out = await untilVisible(ctx, () =>
+    ctx.clients.kms.send(
+      new EncryptCommand({
+        KeyId: keyArn,
+        Plaintext: new TextEncoder().encode(url),
+        EncryptionContext: encryptionContext(ctx),
+      }),
+    ),
   );
   if (!out.CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
   return Buffer.from(out.CiphertextBlob).toString('base64');

@@ -227,6 +227,18 @@ describe('ensureKey', () => {
     expect(notes.join('\n')).toMatch(/pending deletion/);
   });
 
+  it('waits for a new key to become visible before naming it in the alias (KMS eventual consistency)', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
+    mocks.kms.on(CreateAliasCommand).rejectsOnce(awsError('NotFoundException')).resolves({});
+    const { ctx, sleeps, notes } = testStackContext();
+    const result = await ensureKey(ctx, undefined);
+    expect(result.change).toBe('created');
+    expect(mocks.kms.commandCalls(CreateAliasCommand)).toHaveLength(2);
+    expect(sleeps).toEqual([250]);
+    expect(notes).toEqual(['waiting for the new KMS key to become visible…']);
+    expect(mocks.kms.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(0);
+  });
+
   it('does not leave a new key behind when the alias cannot be created', async () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     mocks.kms.on(CreateAliasCommand).rejects(awsError('AccessDeniedException'));
@@ -250,6 +262,31 @@ describe('encryptWebhook', () => {
     expect(input?.EncryptionContext).toEqual({ LambdaFunctionName: 'mission-lambda' });
     expect(Buffer.from(input?.Plaintext ?? new Uint8Array()).toString('utf8')).toBe(WEBHOOK);
     expect(Object.keys(input ?? {}).sort()).toEqual(['EncryptionContext', 'KeyId', 'Plaintext']);
+  });
+
+  it('retries NotFound while a new key propagates, then gives up with KMS own error', async () => {
+    mocks.kms
+      .on(EncryptCommand)
+      .rejectsOnce(awsError('NotFoundException'))
+      .rejectsOnce(awsError('NotFoundException'))
+      .resolves({ CiphertextBlob: new Uint8Array([7]) });
+    const { ctx, sleeps } = testStackContext();
+    expect(await encryptWebhook(ctx, keyArn(NEW_ID), WEBHOOK)).toBe('Bw==');
+    expect(sleeps).toEqual([250, 500]);
+
+    mocks.reset();
+    mocks.kms.on(EncryptCommand).rejects(awsError('NotFoundException', 400, 'Key does not exist'));
+    const second = testStackContext();
+    await expect(encryptWebhook(second.ctx, keyArn(NEW_ID), WEBHOOK)).rejects.toThrow('Key does not exist');
+    expect(second.sleeps).toEqual([250, 500, 1000, 2000, 4000]);
+    expect(mocks.kms.commandCalls(EncryptCommand)).toHaveLength(6);
+  });
+
+  it('does not retry other refusals', async () => {
+    mocks.kms.on(EncryptCommand).rejects(awsError('DisabledException'));
+    const { ctx, sleeps } = testStackContext();
+    await expect(encryptWebhook(ctx, keyArn(NEW_ID), WEBHOOK)).rejects.toThrow(/DisabledException/);
+    expect(sleeps).toEqual([]);
   });
 });
 
