@@ -85,12 +85,13 @@ export function createHandler(deps = {}) {
     const remainingMs = remaining ? () => remaining.call(context) : undefined;
     /** @type {string[]} */
     const accepted = [];
+    /** @type {string[]} */
+    const skipped = [];
     let delivered = 0;
-    let skipped = 0;
     for (const [i, record] of records.entries()) {
       const id = typeof record.Sns?.MessageId === 'string' ? record.Sns.MessageId : '';
       if (id && posted.has(id)) {
-        skipped++;
+        skipped.push(id);
         log(`Record ${i + 1}: message ${id} was already posted by an earlier attempt; skipped.`);
         continue;
       }
@@ -114,7 +115,9 @@ export function createHandler(deps = {}) {
       delivered++;
       if (id) accepted.push(id);
     }
-    return skipped ? { delivered, skipped } : { delivered };
+    // The event went through: Lambda will not retry it, so what it skipped need not be remembered any longer.
+    for (const id of skipped) posted.delete(id);
+    return skipped.length ? { delivered, skipped: skipped.length } : { delivered };
   };
 }
 

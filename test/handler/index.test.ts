@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { DecryptCommand, KMSServiceException } from '@aws-sdk/client-kms';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatRecord } from '../../handler-template/format.mjs';
+import { createHandler, handler as lambdaHandler } from '../../handler-template/index.mjs';
+import { mockAws } from '../helpers/aws.js';
+import { type FakeSlack, fakeSlack, OK, virtualTime } from './fake-slack.js';
+
+const aws = mockAws();
+afterAll(() => aws.restore());
+
+const FUNCTION_NAME = 'mission-lambda';
+const CIPHERTEXT = Buffer.from('fake-ciphertext-blob').toString('base64');
+
+type Json = Record<string, unknown>;
+const fixture = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as Json;
+const tutorialEvent = fixture('sns-event-tutorial') as { Records: Array<{ Sns: Json }> };
+
+/** An SNS event with one record per alarm message, as SNS invokes Lambda. */
+function snsEvent(...messages: Array<{ id: string; alarm: Json }>) {
+  return {
+    Records: messages.map(({ id, alarm }) => ({
+      EventSource: 'aws:sns',
+      EventSubscriptionArn: `arn:aws:sns:ap-northeast-2:123456789012:mission-sns:${id}`,
+      Sns: {
+        Type: 'Notification',
+        MessageId: id,
+        TopicArn: 'arn:aws:sns:ap-northeast-2:123456789012:mission-sns',
+        Subject: `ALARM: "${String(alarm.AlarmName)}"`,
+        Message: JSON.stringify(alarm),
+      },
+    })),
+  };
+}
+const alarm = fixture('alarm-cpu-alarm');
+const ok = fixture('alarm-cpu-ok');
+
+let slack: FakeSlack;
+let logs: string[];
+beforeEach(() => {
+  aws.reset();
+  logs = [];
+});
+afterEach(async () => {
+  await slack?.close();
+});
+
+function decryptsTo(url: string) {
+  aws.kms.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(url) });
+}
+
+function makeHandler(env: Json = {}, budgetMs = 15_000) {
+  const time = virtualTime(budgetMs);
+  const handler = createHandler({
+    env: {
+      AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+      kmsEncryptedHookUrl: CIPHERTEXT,
+      slackChannel: '',
+      slackMention: '',
+      ...env,
+    } as Record<string, string>,
+    log: (l) => logs.push(l),
+    sleep: time.sleep,
+  });
+  return { handler, context: time.context, sleeps: time.sleeps };
+}
+
+const kmsError = (name: string, message: string) =>
+  new KMSServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+
+describe('decrypting the webhook URL', () => {
+  it('decrypts once per container with the function name as encryption context, then posts each invocation', async () => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    await expect(handler(snsEvent({ id: 'm-1', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    await expect(handler(snsEvent({ id: 'm-2', alarm: ok }), context)).resolves.toEqual({ delivered: 1 });
+
+    const decrypts = aws.kms.commandCalls(DecryptCommand);
+    expect(decrypts).toHaveLength(1);
+    const input = decrypts[0]?.args[0].input;
+    expect(input?.EncryptionContext).toEqual({ LambdaFunctionName: FUNCTION_NAME });
+    expect(Buffer.from(input?.CiphertextBlob ?? []).toString('utf8')).toBe('fake-ciphertext-blob');
+    expect(Object.keys(input ?? {}).sort()).toEqual(['CiphertextBlob', 'EncryptionContext']);
+
+    expect(slack.requests.map((r) => [r.method, r.headers['content-type']])).toEqual([
+      ['POST', 'application/json'],
+      ['POST', 'application/json'],
+    ]);
+    expect(slack.requests.map((r) => JSON.parse(r.body))).toEqual([
+      formatRecord(snsEvent({ id: 'm-1', alarm }).Records[0] ?? {}),
+      formatRecord(snsEvent({ id: 'm-2', alarm: ok }).Records[0] ?? {}),
+    ]);
+  });
+
+  it('shares one decrypt between concurrent first invocations', async () => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    await Promise.all([
+      handler(snsEvent({ id: 'a', alarm }), context),
+      handler(snsEvent({ id: 'b', alarm }), context),
+    ]);
+    expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(1);
+    expect(slack.requests).toHaveLength(2);
+  });
+
+  it('does not keep a failed decrypt: the next invocation tries again and succeeds', async () => {
+    slack = await fakeSlack([OK]);
+    aws.kms
+      .on(DecryptCommand)
+      .rejectsOnce(kmsError('AccessDeniedException', 'User is not authorized to perform: kms:Decrypt'))
+      .resolves({ Plaintext: new TextEncoder().encode(slack.url) });
+    const { handler, context } = makeHandler();
+    const error = await handler(snsEvent({ id: 'm-1', alarm }), context).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      'Could not decrypt kmsEncryptedHookUrl (AccessDeniedException: User is not authorized to perform: kms:Decrypt): ' +
+        "the function's role may not use this key: it needs kms:Decrypt on the key's ARN. " +
+        'Check that the role has kms:Decrypt on the key with the condition kms:EncryptionContext:LambdaFunctionName = "mission-lambda", ' +
+        'that the ciphertext was encrypted with EncryptionContext {"LambdaFunctionName":"mission-lambda"}, ' +
+        'and that the key is enabled and not pending deletion. `alarm-to-slack init` re-encrypts it.',
+    );
+    expect(slack.requests).toHaveLength(0);
+
+    await expect(handler(snsEvent({ id: 'm-1', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(2);
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['InvalidCiphertextException', 'must be encrypted under {"LambdaFunctionName": "<function name>"}'],
+    ['KMSInvalidStateException', 'the key is disabled or pending deletion'],
+    ['DisabledException', 'the key is disabled'],
+  ])('names the likely cause of %s', async (name, hint) => {
+    slack = await fakeSlack([OK]);
+    aws.kms.on(DecryptCommand).rejects(kmsError(name, 'KMS said no'));
+    const { handler, context } = makeHandler();
+    const error = (await handler(snsEvent({ id: 'm', alarm }), context).catch((e: Error) => e)) as Error;
+    expect(error.message).toContain(`(${name}: KMS said no): `);
+    expect(error.message).toContain(hint);
+    expect(error.message).toContain('not pending deletion');
+  });
+
+  it('refuses a plaintext that is not a URL, without showing it', async () => {
+    slack = await fakeSlack([OK]);
+    aws.kms.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode('secret-not-a-url') });
+    const { handler, context } = makeHandler();
+    const error = (await handler(snsEvent({ id: 'm', alarm }), context).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(
+      'kmsEncryptedHookUrl decrypted to something that is not a URL: run `alarm-to-slack init` to set it again.',
+    );
+    expect(slack.requests).toHaveLength(0);
+  });
+
+  it('says what to do when kmsEncryptedHookUrl is missing, without calling KMS', async () => {
+    slack = await fakeSlack([OK]);
+    const { handler, context } = makeHandler({ kmsEncryptedHookUrl: '' });
+    await expect(handler(snsEvent({ id: 'm', alarm }), context)).rejects.toThrow(
+      'kmsEncryptedHookUrl is not set: run `alarm-to-slack init` to set it.',
+    );
+    expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+});
+
+describe('delivering records', () => {
+  it('sends slackChannel and slackMention (ALARM only)', async () => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler({ slackChannel: '#ops-alerts', slackMention: '<!here>' });
+    await handler(snsEvent({ id: 'a', alarm }, { id: 'b', alarm: ok }), context);
+    const [first, second] = slack.requests.map((r) => JSON.parse(r.body) as Json);
+    expect(first?.channel).toBe('#ops-alerts');
+    expect(first?.text).toBe('<!here> 🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)');
+    expect(second?.channel).toBe('#ops-alerts');
+    expect(second?.text).toBe('✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)');
+  });
+
+  it("posts the tutorial's test event", async () => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    await expect(handler(tutorialEvent, context)).resolves.toEqual({ delivered: 1 });
+    expect(JSON.parse(slack.requests[0]?.body ?? '{}').text).toBe(
+      '🔴 ALARM: Example alarm name in EU - Ireland',
+    );
+    expect(logs).toEqual(['Posted to Slack: 🔴 ALARM: Example alarm name in EU - Ireland']);
+  });
+
+  it('retries a 500, then a 429 after Retry-After, and posts the record once it is accepted', async () => {
+    slack = await fakeSlack([
+      { status: 500, body: 'internal_error' },
+      { status: 429, body: 'rate_limited', headers: { 'Retry-After': '2' } },
+      OK,
+    ]);
+    decryptsTo(slack.url);
+    const { handler, context, sleeps } = makeHandler();
+    await expect(handler(snsEvent({ id: 'm', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    expect(sleeps).toEqual([500, 2000]);
+    expect(slack.requests).toHaveLength(3);
+    expect(new Set(slack.requests.map((r) => r.body)).size).toBe(1);
+    expect(logs.at(-1)).toBe(
+      'Posted to Slack after 3 attempts: 🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)',
+    );
+  });
+
+  it.each([
+    [404, 'no_service'],
+    [403, 'invalid_token'],
+  ])(
+    'throws %i %s at once so that the failure is visible (and Lambda retries apply)',
+    async (status, body) => {
+      slack = await fakeSlack([{ status, body }]);
+      decryptsTo(slack.url);
+      const { handler, context, sleeps } = makeHandler();
+      await expect(handler(snsEvent({ id: 'm', alarm }), context)).rejects.toThrow(
+        `Slack rejected the message (${status} ${body})`,
+      );
+      expect(slack.requests).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    },
+  );
+
+  it('gives up when the function is about to time out, throwing Slack answer', async () => {
+    slack = await fakeSlack([{ status: 503, body: 'service unavailable' }]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler({}, 3000);
+    await expect(handler(snsEvent({ id: 'm', alarm }), context)).rejects.toThrow(
+      'Slack answered 503 service unavailable; gave up after 3 attempts, as waiting 2000 ms more would overrun the invocation',
+    );
+    // 3 s budget, 1 s kept back: attempts at 3 s, 2.5 s and 1.5 s left; a 2 s wait would leave too little.
+    expect(slack.requests).toHaveLength(3);
+  });
+
+  it('never re-posts a record Slack accepted when Lambda retries a partly failed event', async () => {
+    slack = await fakeSlack([OK, { status: 404, body: 'channel_not_found' }]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    const event = snsEvent({ id: 'first', alarm }, { id: 'second', alarm: ok });
+    await expect(handler(event, context)).rejects.toThrow(
+      'Record 2 of 2: Slack rejected the message (404 channel_not_found) (1 posted before it)',
+    );
+    slack.script([OK]);
+    await expect(handler(event, context)).resolves.toEqual({ delivered: 1, skipped: 1 });
+    const texts = slack.requests.map((r) => JSON.parse(r.body).text as string);
+    expect(texts).toEqual([
+      '🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)',
+      '✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)',
+      '✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)',
+    ]);
+    // A fully successful event leaves nothing behind: posting the same message again (a console test) posts it.
+    await expect(handler(snsEvent({ id: 'first', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    expect(slack.requests).toHaveLength(4);
+  });
+
+  it('returns { delivered: 0 } for an event without records, without decrypting', async () => {
+    slack = await fakeSlack([OK]);
+    const { handler, context } = makeHandler();
+    await expect(handler({}, context)).resolves.toEqual({ delivered: 0 });
+    await expect(handler({ Records: [] }, context)).resolves.toEqual({ delivered: 0 });
+    expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+
+  it('never logs or throws the webhook URL or any part of its path', async () => {
+    slack = await fakeSlack(['reset', { status: 500 }, { status: 404, body: 'no_service' }]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    const error = (await handler(snsEvent({ id: 'm', alarm }), context).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe('Slack rejected the message (404 no_service)');
+    expect(logs).toHaveLength(2);
+    for (const line of [...logs, error.message, String(error.stack)]) {
+      expect(line).not.toContain('/services/');
+      expect(line).not.toContain('T000');
+    }
+  });
+});
+
+describe('the exported handler (what Lambda calls)', () => {
+  it('reads its configuration from the process environment', async () => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_LAMBDA_FUNCTION_NAME: 'env-lambda',
+      kmsEncryptedHookUrl: CIPHERTEXT,
+      slackChannel: '#from-env',
+      slackMention: '',
+    });
+    const log = console.log;
+    console.log = () => {};
+    try {
+      const context = { getRemainingTimeInMillis: () => 15_000 };
+      await expect(lambdaHandler(snsEvent({ id: 'm', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    } finally {
+      console.log = log;
+      process.env = saved;
+    }
+    expect(aws.kms.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({
+      LambdaFunctionName: 'env-lambda',
+    });
+    expect(JSON.parse(slack.requests[0]?.body ?? '{}').channel).toBe('#from-env');
+  });
+});
