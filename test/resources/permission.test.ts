@@ -1,0 +1,223 @@
+import {
+  AddPermissionCommand,
+  GetPolicyCommand,
+  RemovePermissionCommand,
+  ResourceConflictException,
+} from '@aws-sdk/client-lambda';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ensurePermission,
+  findPermissions,
+  type PermissionFound,
+  planPermission,
+  removePermission,
+} from '../../src/resources/permission.js';
+import { ACCOUNT, mockAws, REGION, testStackContext } from '../helpers/aws.js';
+
+const mocks = mockAws();
+beforeEach(() => mocks.reset());
+afterAll(() => mocks.restore());
+
+const FN_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mission-lambda`;
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:mission-sns`;
+const OTHER_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:other-sns`;
+const awsError = (name: string, status: number, message = `${name} from AWS`) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const conflict = (message: string) =>
+  new ResourceConflictException({ message, $metadata: { httpStatusCode: 409 } });
+
+const ours: PermissionFound = {
+  sid: 'mission-sns-invoke',
+  principal: 'sns.amazonaws.com',
+  action: 'lambda:InvokeFunction',
+  sourceArn: TOPIC_ARN,
+  sourceAccount: ACCOUNT,
+};
+
+describe('findPermissions', () => {
+  it('parses the statements of GetPolicy', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda.on(GetPolicyCommand).resolves({
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Id: 'default',
+        Statement: [
+          {
+            Sid: 'mission-sns-invoke',
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: 'lambda:InvokeFunction',
+            Resource: FN_ARN,
+            Condition: {
+              StringEquals: { 'AWS:SourceAccount': ACCOUNT },
+              ArnLike: { 'AWS:SourceArn': TOPIC_ARN },
+            },
+          },
+          {
+            Sid: 'console-added',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'lambda:InvokeFunction',
+            Resource: FN_ARN,
+          },
+        ],
+      }),
+      RevisionId: 'r1',
+    });
+    expect(await findPermissions(ctx)).toEqual([
+      ours,
+      {
+        sid: 'console-added',
+        principal: '*',
+        action: 'lambda:InvokeFunction',
+        sourceArn: undefined,
+        sourceAccount: undefined,
+      },
+    ]);
+    expect(mocks.lambda.commandCalls(GetPolicyCommand)[0]?.args[0].input).toEqual({
+      FunctionName: 'mission-lambda',
+    });
+  });
+
+  it('is [] when the function has no policy (or does not exist)', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda
+      .on(GetPolicyCommand)
+      .rejects(awsError('ResourceNotFoundException', 404, 'The resource you requested does not exist.'));
+    expect(await findPermissions(ctx)).toEqual([]);
+  });
+
+  it('surfaces AccessDenied', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda.on(GetPolicyCommand).rejects(awsError('AccessDeniedException', 403, 'no lambda:GetPolicy'));
+    await expect(findPermissions(ctx)).rejects.toThrow('no lambda:GetPolicy');
+  });
+});
+
+describe('planPermission', () => {
+  it('is unchanged when any statement grants SNS invoke for this topic and account', () => {
+    const { ctx } = testStackContext('mission');
+    const tutorial = { ...ours, sid: 'tutorial-statement' };
+    expect(planPermission(ctx, [tutorial], TOPIC_ARN)).toEqual({
+      resource: 'Lambda permission',
+      name: 'mission-sns-invoke',
+      action: 'unchanged',
+    });
+  });
+
+  it('creates when nothing matches (a statement without SourceAccount is not enough)', () => {
+    const { ctx } = testStackContext('mission');
+    const loose = { ...ours, sid: 'loose', sourceAccount: undefined };
+    expect(planPermission(ctx, [loose], TOPIC_ARN).action).toBe('create');
+    expect(planPermission(ctx, [], TOPIC_ARN).action).toBe('create');
+  });
+
+  it('updates our statement when it names another topic', () => {
+    const { ctx } = testStackContext('mission');
+    expect(planPermission(ctx, [{ ...ours, sourceArn: OTHER_TOPIC }], TOPIC_ARN)).toMatchObject({
+      action: 'update',
+      changes: [`SourceArn ${OTHER_TOPIC} → ${TOPIC_ARN}`],
+    });
+  });
+});
+
+describe('ensurePermission', () => {
+  it('adds the permission scoped to the topic and the account', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda.on(AddPermissionCommand).resolves({ Statement: '{}' });
+    mocks.lambda.on(RemovePermissionCommand).resolves({});
+    const result = await ensurePermission(ctx, [], TOPIC_ARN);
+    expect(result.change).toBe('created');
+    expect(result.value).toEqual({ sid: 'mission-sns-invoke' });
+    expect(mocks.lambda.commandCalls(AddPermissionCommand)[0]?.args[0].input).toEqual({
+      FunctionName: 'mission-lambda',
+      StatementId: 'mission-sns-invoke',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: TOPIC_ARN,
+      SourceAccount: ACCOUNT,
+    });
+    await result.undo?.();
+    expect(mocks.lambda.commandCalls(RemovePermissionCommand)[0]?.args[0].input).toEqual({
+      FunctionName: 'mission-lambda',
+      StatementId: 'mission-sns-invoke',
+    });
+  });
+
+  it('makes no call when an equivalent statement exists', async () => {
+    const { ctx } = testStackContext('mission');
+    const result = await ensurePermission(ctx, [{ ...ours, sid: 'tutorial' }], TOPIC_ARN);
+    expect(result).toEqual({ change: 'unchanged', value: { sid: 'tutorial' } });
+    expect(mocks.calls()).toEqual([]);
+  });
+
+  it('replaces our statement when it differs, and undo puts the old one back', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda.on(AddPermissionCommand).resolves({});
+    mocks.lambda.on(RemovePermissionCommand).resolves({});
+    const old = { ...ours, sourceArn: OTHER_TOPIC };
+    const result = await ensurePermission(ctx, [old], TOPIC_ARN);
+    expect(result.change).toBe('updated');
+    expect(mocks.calls().map(([, name]) => name)).toEqual([
+      'RemovePermissionCommand',
+      'AddPermissionCommand',
+    ]);
+    mocks.lambda.resetHistory();
+    await result.undo?.();
+    expect(mocks.calls().map(([, name]) => name)).toEqual([
+      'RemovePermissionCommand',
+      'AddPermissionCommand',
+    ]);
+    expect(mocks.lambda.commandCalls(AddPermissionCommand)[0]?.args[0].input).toMatchObject({
+      StatementId: 'mission-sns-invoke',
+      SourceArn: OTHER_TOPIC,
+      SourceAccount: ACCOUNT,
+    });
+  });
+
+  it('retries AddPermission while the function is being updated', async () => {
+    const { ctx, sleeps, notes } = testStackContext('mission');
+    mocks.lambda
+      .on(AddPermissionCommand)
+      .rejectsOnce(
+        conflict(
+          `The operation cannot be performed at this time. An update is in progress for resource: ${FN_ARN}`,
+        ),
+      )
+      .resolves({});
+    const result = await ensurePermission(ctx, [], TOPIC_ARN);
+    expect(result.change).toBe('created');
+    expect(mocks.lambda.commandCalls(AddPermissionCommand)).toHaveLength(2);
+    expect(sleeps).toEqual([1000]);
+    expect(notes).toHaveLength(1);
+  });
+
+  it('does not retry a duplicate statement id (the other ResourceConflictException)', async () => {
+    const { ctx, sleeps } = testStackContext('mission');
+    mocks.lambda
+      .on(AddPermissionCommand)
+      .rejects(
+        conflict(
+          'The statement id (mission-sns-invoke) provided already exists. Please provide a new statement id, or remove the existing statement.',
+        ),
+      );
+    await expect(ensurePermission(ctx, [], TOPIC_ARN)).rejects.toThrow('already exists');
+    expect(mocks.lambda.commandCalls(AddPermissionCommand)).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+});
+
+describe('removePermission', () => {
+  it('removes our statement, and is a no-op when it is gone', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda
+      .on(RemovePermissionCommand)
+      .resolvesOnce({})
+      .rejects(
+        awsError('ResourceNotFoundException', 404, 'No policy is associated with the given resource.'),
+      );
+    await removePermission(ctx);
+    await expect(removePermission(ctx)).resolves.toBeUndefined();
+    expect(mocks.lambda.commandCalls(RemovePermissionCommand)).toHaveLength(2);
+  });
+});
