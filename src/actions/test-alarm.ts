@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { awsErrorName, awsMessage } from '../errors.js';
 import type { IO } from '../io/types.js';
-import type { StackContext } from '../resources/context.js';
+import { type AlarmFound, findAlarm } from '../resources/alarm.js';
+import { isNotFound, type StackContext } from '../resources/context.js';
 import type { AlarmState } from '../validate.js';
+import { hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
+import { buildAlarmMessage, buildSnsEvent, type SnsTestEvent } from './test-event.js';
 
 /**
  * Sends a test alarm through the deployed function (RequestResponse, LogType Tail) and reports it.
- * Used by `alarm-to-slack test` and at the end of an interactive `init`. CONTRACT STUB.
+ * Used by `alarm-to-slack test` and at the end of an interactive `init`.
  */
 export interface TestAlarmOutcome {
   ok: boolean;
@@ -18,12 +24,148 @@ export interface TestAlarmOutcome {
   logTail: string;
   /** The function's return value (e.g. {delivered: 1}). */
   payload?: unknown;
+  /** True when the function does not exist (the stack was not set up, or was torn down). */
+  missing?: boolean;
 }
 
-export async function sendTestAlarm(_opts: {
+export interface TestAlarmOptions {
   stack: StackContext;
   io: IO;
   state: AlarmState;
-}): Promise<TestAlarmOutcome> {
-  throw new Error('not implemented');
+  /** The stack's alarm when the caller already looked it up (null: known to be absent); looked up otherwise. */
+  alarm?: AlarmFound | null;
+  /** The topic ARN when known (init); the derived `<name>-sns` ARN otherwise. */
+  topicArn?: string;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/** The test event for the stack: exported so that tests and `--debug` can show exactly what is sent. */
+export function testEvent(opts: {
+  stack: StackContext;
+  alarm: AlarmFound | undefined;
+  state: AlarmState;
+  topicArn: string;
+  now: Date;
+  newId: () => string;
+}): SnsTestEvent {
+  const message = buildAlarmMessage(opts);
+  return buildSnsEvent({
+    region: opts.stack.region,
+    topicArn: opts.topicArn,
+    message,
+    messageId: opts.newId(),
+    subscriptionId: opts.newId(),
+    now: opts.now,
+  });
+}
+
+const decoder = new TextDecoder();
+
+function decodeLog(logResult: string | undefined): string {
+  if (!logResult) return '';
+  return redactWebhooks(Buffer.from(logResult, 'base64').toString('utf8')).trimEnd();
+}
+
+function parsePayload(bytes: Uint8Array | undefined): unknown {
+  if (!bytes || bytes.length === 0) return undefined;
+  const text = decoder.decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** "errorType: errorMessage" from Lambda's error payload ({errorType, errorMessage, trace}). */
+function functionErrorText(payload: unknown, functionError: string): string {
+  if (payload && typeof payload === 'object') {
+    const { errorType, errorMessage } = payload as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof errorMessage === 'string') {
+      const type = typeof errorType === 'string' && errorType !== 'Error' ? `${errorType}: ` : '';
+      return redactWebhooks(`${type}${errorMessage}`);
+    }
+  }
+  if (typeof payload === 'string' && payload) return redactWebhooks(payload);
+  return `${functionError} error`;
+}
+
+async function lookUpAlarm(opts: TestAlarmOptions): Promise<AlarmFound | undefined> {
+  if (opts.alarm !== undefined) return opts.alarm ?? undefined;
+  try {
+    return await findAlarm(opts.stack);
+  } catch (error) {
+    // The test still works with a synthetic alarm message; say why the real one is not used.
+    opts.io.progress.warn(`Could not read the alarm ${opts.stack.names.alarm} (${awsMessage(error)}).`);
+    return undefined;
+  }
+}
+
+export async function sendTestAlarm(opts: TestAlarmOptions): Promise<TestAlarmOutcome> {
+  const { stack, io, state } = opts;
+  const functionName = stack.names.functionName;
+  const alarm = await lookUpAlarm(opts);
+  const event = testEvent({
+    stack,
+    alarm,
+    state,
+    topicArn: opts.topicArn ?? stack.arns.topicArn,
+    now: (opts.now ?? (() => new Date()))(),
+    newId: opts.newId ?? randomUUID,
+  });
+  io.progress.info(
+    `Invoking ${functionName} with a test ${state} notification for ${alarm ? 'the alarm' : 'a synthetic alarm'} ${stack.names.alarm}…`,
+  );
+  io.progress.debug(`test event: ${JSON.stringify(event)}`);
+
+  let out: InvokeCommandOutput;
+  try {
+    out = await stack.clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        LogType: 'Tail',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+    );
+  } catch (error) {
+    if (isNotFound(error)) {
+      return {
+        ok: false,
+        missing: true,
+        functionName,
+        state,
+        error: `The function ${functionName} does not exist in ${stack.region}.`,
+        hint: `Set the stack up first: ${initCommand(stack)}`,
+        logTail: '',
+      };
+    }
+    const name = awsErrorName(error) ?? '';
+    return {
+      ok: false,
+      functionName,
+      state,
+      error: awsMessage(error),
+      hint: /AccessDenied/i.test(name)
+        ? `Your credentials need lambda:InvokeFunction on ${stack.arns.functionArn}.`
+        : `Lambda refused the invocation; see AWS's message above.`,
+      logTail: '',
+    };
+  }
+
+  const payload = parsePayload(out.Payload);
+  const logTail = decodeLog(out.LogResult);
+  if (out.FunctionError) {
+    const error = functionErrorText(payload, out.FunctionError);
+    return {
+      ok: false,
+      functionName,
+      state,
+      error,
+      hint: hintForFunctionError(stack, error),
+      logTail,
+      payload,
+    };
+  }
+  return { ok: true, functionName, state, logTail, payload };
 }

@@ -1,6 +1,101 @@
+import { type CommandDeps, withDeps } from '../actions/deps.js';
+import { sendTestAlarm, type TestAlarmOutcome } from '../actions/test-alarm.js';
+import { sendThroughAlarm, type ThroughAlarmOutcome } from '../actions/through-alarm.js';
 import { CliError } from '../errors.js';
+import type { Style } from '../io/types.js';
+import { validateState } from '../validate.js';
 import type { CommandContext } from './context.js';
+import { openStack, stackName } from './stack.js';
 
-export async function run(_options: Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw new CliError('`alarm-to-slack test` is not implemented yet.');
+/** `alarm-to-slack test [--state ALARM|OK|INSUFFICIENT_DATA] [--through-alarm]` */
+export interface TestOptions {
+  state?: string;
+  throughAlarm?: boolean;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+function directHuman(style: Style, o: TestAlarmOutcome): string {
+  const lines = o.ok
+    ? [
+        `${style.ok('✔')} ${o.functionName} delivered the test ${o.state} alarm to Slack` +
+          (o.payload === undefined ? '.' : ` (returned ${JSON.stringify(o.payload)}).`),
+      ]
+    : [`${style.fail('✖')} ${o.functionName}: ${o.error}`];
+  if (o.logTail) lines.push('', style.dim('Log tail:'), style.dim(indent(o.logTail)));
+  return lines.join('\n');
+}
+
+function throughHuman(style: Style, o: ThroughAlarmOutcome): string {
+  const seconds = `${Math.round(o.waitedMs / 1000)} s`;
+  const lines = o.delivered
+    ? [
+        `${style.ok('✔')} ${o.alarmName} → SNS → ${o.functionName} → Slack: the ${o.state} notification was delivered (seen in the logs after ${seconds}).`,
+      ]
+    : [`${style.fail('✖')} The chain stopped at the ${o.stoppedAt ?? 'function'}: ${o.error}`];
+  if (o.restoredToOk) lines.push(`  ${o.alarmName} was set back to OK (Slack gets an OK message too).`);
+  return lines.join('\n');
+}
+
+export async function run(options: TestOptions, ctx: CommandContext, deps: CommandDeps = {}): Promise<void> {
+  // Flags first: exit 2 before any AWS call.
+  const state = validateState(options.state ?? 'ALARM');
+  const name = stackName(ctx);
+  const { stack: opened } = await openStack(ctx, name);
+  const stack = withDeps(opened, deps);
+  const { io } = ctx;
+
+  if (options.throughAlarm) {
+    const outcome = await sendThroughAlarm({ stack, io, state, ...(deps.now ? { now: deps.now } : {}) });
+    io.result(throughHuman(io.style, outcome), {
+      ok: outcome.ok,
+      functionName: outcome.functionName,
+      alarmName: outcome.alarmName,
+      state,
+      throughAlarm: true,
+      delivered: outcome.delivered,
+      ...(outcome.stoppedAt ? { stoppedAt: outcome.stoppedAt } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ...(outcome.hint ? { hint: outcome.hint } : {}),
+      waitedMs: outcome.waitedMs,
+      restoredToOk: outcome.restoredToOk,
+      invocations: outcome.invocations,
+    });
+    if (!outcome.ok) {
+      throw new CliError(`Not delivered: the chain stopped at the ${outcome.stoppedAt ?? 'function'}.`, {
+        ...(outcome.hint ? { hint: outcome.hint } : {}),
+      });
+    }
+    return;
+  }
+
+  const outcome = await sendTestAlarm({
+    stack,
+    io,
+    state,
+    ...(deps.now ? { now: () => new Date((deps.now as () => number)()) } : {}),
+    ...(deps.newId ? { newId: deps.newId } : {}),
+  });
+  io.result(directHuman(io.style, outcome), {
+    ok: outcome.ok,
+    functionName: outcome.functionName,
+    state,
+    payload: outcome.payload ?? null,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(outcome.hint ? { hint: outcome.hint } : {}),
+    logTail: outcome.logTail,
+  });
+  if (!outcome.ok) {
+    throw new CliError(
+      outcome.missing
+        ? (outcome.error ?? 'The function does not exist.')
+        : `The test alarm failed: ${outcome.error}`,
+      { ...(outcome.hint ? { hint: outcome.hint } : {}) },
+    );
+  }
 }
