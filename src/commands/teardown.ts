@@ -1,6 +1,77 @@
-import { CliError } from '../errors.js';
+import type { CommandDeps } from '../actions/deps.js';
+import { withDeps } from '../actions/deps.js';
+import { planLines, reportJson, runTeardown, summaryText } from '../actions/teardown.js';
+import { discover, planRemovals } from '../actions/teardown-plan.js';
+import { CancelledError, CliError, InterruptedError, UsageError } from '../errors.js';
+import { validatePendingWindow } from '../validate.js';
 import type { CommandContext } from './context.js';
+import { openStack, stackName } from './stack.js';
 
-export async function run(_options: Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw new CliError('`alarm-to-slack teardown` is not implemented yet.');
+/** `alarm-to-slack teardown [--pending-window <days>] [--force]` */
+export interface TeardownOptions {
+  pendingWindow?: string;
+  force?: boolean;
+}
+
+export async function run(
+  options: TeardownOptions,
+  ctx: CommandContext,
+  deps: CommandDeps = {},
+): Promise<void> {
+  // Flags first: exit 2 before any AWS call.
+  const pendingWindowDays = validatePendingWindow(options.pendingWindow ?? '7');
+  const force = Boolean(options.force);
+  const name = stackName(ctx);
+  const { io } = ctx;
+  const { stack: opened, identity } = await openStack(ctx, name);
+  const stack = withDeps(opened, deps);
+
+  io.progress.info(`Looking for the stack ${name} in ${stack.region} (account ${identity.account})…`);
+  const plan = planRemovals(stack, await discover(stack), { force, pendingWindowDays });
+  const toRemove = plan.filter((r) => r.action === 'remove');
+  if (plan.length > 0) io.progress.info(planLines(io.style, plan));
+
+  if (toRemove.length === 0) {
+    const report = {
+      ok: true,
+      removed: [],
+      skipped: plan.map((r) => ({ resource: r.resource, name: r.name, reason: r.reason ?? 'skipped' })),
+      failed: [],
+      keyId: undefined,
+      keyDeletionDate: undefined,
+      interrupted: false,
+    };
+    const human =
+      plan.length === 0
+        ? `Nothing to remove: no resource of the stack ${name} exists in ${stack.region}.`
+        : `Nothing to remove for the stack ${name} in ${stack.region}.\n${summaryText(io.style, stack, report).split('\n').slice(1).join('\n')}`;
+    io.result(human, reportJson(stack, report));
+    return;
+  }
+
+  if (!ctx.globals.yes) {
+    if (!io.interactive) {
+      throw new UsageError(
+        `teardown would remove ${toRemove.length} resource(s) of ${name}; pass --yes to confirm when not running interactively. Nothing was removed.`,
+      );
+    }
+    const confirmed = await io.ask.confirm({
+      message: `Remove these ${toRemove.length} resource(s) of ${name} from ${stack.region}? This cannot be undone (the key can be kept for ${pendingWindowDays} days).`,
+      default: false,
+    });
+    if (!confirmed) throw new CancelledError('Cancelled; nothing was removed.');
+  }
+
+  const report = await runTeardown(io, plan, { signal: ctx.signal });
+  io.result(summaryText(io.style, stack, report), reportJson(stack, report));
+  if (report.interrupted)
+    throw new InterruptedError('Interrupted: some resources were not removed; re-run teardown.');
+  if (report.failed.length > 0) {
+    throw new CliError(
+      `${report.failed.length} of ${toRemove.length} removal(s) failed: ${report.failed.map((f) => `${f.resource} ${f.name}`).join(', ')}.`,
+      {
+        hint: 'Fix the cause (see above) and re-run `alarm-to-slack teardown`; what is already gone is skipped.',
+      },
+    );
+  }
 }
