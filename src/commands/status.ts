@@ -1,6 +1,28 @@
+import { type CommandDeps, withDeps } from '../actions/deps.js';
+import { stackStatus, statusJson, statusText } from '../actions/status.js';
 import { CliError } from '../errors.js';
 import type { CommandContext } from './context.js';
+import { openStack, stackName } from './stack.js';
 
-export async function run(_options: Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw new CliError('`alarm-to-slack status` is not implemented yet.');
+/** `alarm-to-slack status`: each resource, its health, and the function's last 24 hours. */
+export async function run(
+  _options: Record<string, unknown>,
+  ctx: CommandContext,
+  deps: CommandDeps = {},
+): Promise<void> {
+  const name = stackName(ctx);
+  const { stack: opened, identity } = await openStack(ctx, name);
+  const stack = withDeps(opened, deps);
+  const report = await stackStatus(stack, ctx.io, (deps.now ?? Date.now)());
+  ctx.io.result(
+    statusText(ctx.io.style, stack, identity.account, report),
+    statusJson(stack, identity.account, report),
+  );
+  if (!report.ok) {
+    const first = report.problems[0];
+    throw new CliError(
+      `The stack ${name} has ${report.problems.length} problem(s)${first ? `, first: ${first.resource}: ${first.problem}` : ''}`,
+      { ...(first ? { hint: `Fix: ${first.fix}` } : {}) },
+    );
+  }
 }

@@ -1,0 +1,183 @@
+import type { StackContext } from '../resources/context.js';
+import { RUNTIME } from '../resources/function.js';
+import { snsPermission } from './chain.js';
+import { cliCommand, initCommand } from './hints.js';
+import { owner, type StatusFound, type StatusRow, short } from './status-checks.js';
+
+/** `status` checks of the function and the links that deliver to it: permission, subscription, alarm. */
+export type RowFn = (r: StatusRow) => void;
+export type ProblemFn = (resource: string, text: string, fix?: string) => void;
+export type MissingFn = (resource: string, name: string, why: string, counts?: boolean) => void;
+
+export function evaluateFunction(
+  stack: StackContext,
+  f: StatusFound,
+  row: RowFn,
+  problem: ProblemFn,
+  missing: MissingFn,
+) {
+  const { names, arns } = stack;
+  if (!f.fn) {
+    missing('Lambda function', names.functionName, 'nothing posts alarms to Slack.');
+    return;
+  }
+  const fn = f.fn;
+  const o = owner(fn.tags, names.stack);
+  const encrypted = f.key !== undefined && fn.kmsKeyArn === f.key.arn;
+  const issues: string[] = [];
+  if (fn.runtime !== RUNTIME) issues.push(`runtime ${fn.runtime ?? 'unknown'} (init deploys ${RUNTIME})`);
+  if (!fn.environment.kmsEncryptedHookUrl) issues.push('no kmsEncryptedHookUrl in its environment');
+  if (f.key && !encrypted)
+    issues.push(
+      `environment encrypted with ${fn.kmsKeyArn ? short(fn.kmsKeyArn) : "Lambda's default key"}, not the stack's key`,
+    );
+  if (fn.role && fn.role !== arns.roleArn) issues.push(`runs as ${short(fn.role)}, not ${names.role}`);
+  if (fn.state === 'Failed' || fn.lastUpdateStatus === 'Failed')
+    issues.push(`state ${fn.state}/${fn.lastUpdateStatus}`);
+  if (fn.environmentError) issues.push(`environment error: ${fn.environmentError}`);
+  row({
+    resource: 'Lambda function',
+    name: names.functionName,
+    present: true,
+    healthy: issues.length === 0,
+    summary:
+      `${fn.runtime ?? 'unknown runtime'}, modified ${fn.lastModified ?? 'unknown'}, ` +
+      (encrypted
+        ? "environment encrypted with the stack's key"
+        : 'environment NOT encrypted with the stack key') +
+      (fn.state && fn.state !== 'Active' ? `, ${fn.state}` : '') +
+      o.note,
+    details: {
+      arn: fn.arn,
+      runtime: fn.runtime ?? null,
+      lastModified: fn.lastModified ?? null,
+      state: fn.state ?? null,
+      kmsKeyArn: fn.kmsKeyArn ?? null,
+      encryptedWithStackKey: encrypted,
+      owner: o.owner,
+    },
+  });
+  for (const issue of issues) problem('Lambda function', `${names.functionName}: ${issue}.`);
+}
+
+export function evaluateDelivery(
+  stack: StackContext,
+  f: StatusFound,
+  row: RowFn,
+  problem: ProblemFn,
+  missing: MissingFn,
+) {
+  const { names, arns, region } = stack;
+  const topicArn = f.topic?.arn ?? arns.topicArn;
+
+  // Permission (only meaningful with a function).
+  if (f.fn) {
+    const verdict = snsPermission(f.permissions, topicArn, stack.account);
+    const sids = f.permissions.map((p) => p.sid);
+    row({
+      resource: 'Lambda permission',
+      name: `${names.topic} → ${names.functionName}`,
+      present: verdict !== 'missing',
+      healthy: verdict === 'scoped',
+      summary:
+        verdict === 'scoped'
+          ? `sns.amazonaws.com may invoke it from ${names.topic} (account ${stack.account}) only`
+          : verdict === 'unscoped'
+            ? 'SNS may invoke it, but not limited to the topic and account'
+            : 'SNS may not invoke it from the topic',
+      details: { verdict, statements: sids },
+    });
+    if (verdict === 'missing')
+      problem(
+        'Lambda permission',
+        `SNS may not invoke ${names.functionName} from ${names.topic}: every alarm is dropped silently.`,
+      );
+    else if (verdict === 'unscoped') {
+      const sid =
+        f.permissions.find((p) => !p.sourceArn || p.sourceAccount !== stack.account)?.sid ?? '<sid>';
+      problem(
+        'Lambda permission',
+        'the SNS permission is not limited to the topic (SourceArn) and account (SourceAccount).',
+        `aws lambda remove-permission --function-name ${names.functionName} --statement-id ${sid} --region ${region}, then ${initCommand(stack)}`,
+      );
+    }
+  } else missing('Lambda permission', `${names.topic} → ${names.functionName}`, '', false);
+
+  // Subscription (only meaningful with a topic).
+  if (f.topic) {
+    const n = f.subscriptions.length;
+    row({
+      resource: 'SNS subscription',
+      name: `${names.topic} → ${names.functionName}`,
+      present: n > 0,
+      healthy: n === 1,
+      summary:
+        n === 0 ? 'missing' : n === 1 ? 'present' : `${n} subscriptions: each alarm is posted ${n} times`,
+      details: { subscriptions: f.subscriptions.map((s) => s.arn) },
+    });
+    if (n === 0) problem('SNS subscription', `${names.topic} does not deliver to ${names.functionName}.`);
+    for (const extra of f.subscriptions.slice(1))
+      problem(
+        'SNS subscription',
+        'a duplicate subscription posts every alarm twice.',
+        `aws sns unsubscribe --subscription-arn ${extra.arn} --region ${region}`,
+      );
+  } else missing('SNS subscription', `${names.topic} → ${names.functionName}`, '', false);
+
+  // Alarm: optional (init --no-alarm), so its absence is not a problem.
+  if (f.alarm) {
+    const a = f.alarm;
+    const o = owner(a.tags, names.stack);
+    const onAlarm = a.alarmActions.includes(topicArn);
+    const onOk = a.okActions.includes(topicArn);
+    const enabled = a.actionsEnabled !== false;
+    const healthy = onAlarm && onOk && enabled;
+    row({
+      resource: 'CloudWatch alarm',
+      name: names.alarm,
+      present: true,
+      healthy,
+      summary:
+        `${a.state ?? 'unknown state'}; ` +
+        (healthy
+          ? `ALARM and OK actions → ${names.topic}`
+          : `actions: ALARM ${onAlarm ? '→ topic' : 'missing'}, OK ${onOk ? '→ topic' : 'missing'}${enabled ? '' : ', disabled'}`) +
+        o.note,
+      details: {
+        arn: a.arn,
+        state: a.state ?? null,
+        alarmActions: a.alarmActions,
+        okActions: a.okActions,
+        actionsEnabled: enabled,
+        owner: o.owner,
+      },
+    });
+    if (!healthy) {
+      const what = [onAlarm ? '' : 'ALARM', onOk ? '' : 'OK'].filter(Boolean).join(' and ');
+      problem(
+        'CloudWatch alarm',
+        enabled
+          ? `the alarm does not notify ${names.topic} on ${what}.`
+          : "the alarm's actions are disabled.",
+        initCommand(stack, a.instanceId ? `--instance-id ${a.instanceId}` : ''),
+      );
+    }
+  } else {
+    row({
+      resource: 'CloudWatch alarm',
+      name: names.alarm,
+      present: false,
+      healthy: true,
+      summary: `none (optional: any alarm can use ${topicArn} as its action)`,
+      details: {},
+    });
+  }
+
+  if (f.metrics && f.metrics.errors > 0) {
+    problem(
+      'Lambda function',
+      `${f.metrics.errors} error(s) in the last 24 hours (${f.metrics.invocations} invocation(s)).`,
+      `${cliCommand(stack, 'test')} (and aws logs tail ${names.logGroup} --since 24h --region ${region})`,
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import { type FunctionMetrics, functionMetrics } from '../aws/metrics.js';
+import { awsMessage } from '../errors.js';
+import type { IO, Style } from '../io/types.js';
+import { findAlarm } from '../resources/alarm.js';
+import type { StackContext } from '../resources/context.js';
+import { findFunction } from '../resources/function.js';
+import { findKey } from '../resources/key.js';
+import { findLogGroup } from '../resources/log-group.js';
+import { findPermissions } from '../resources/permission.js';
+import { findRole } from '../resources/role.js';
+import { findSubscriptions } from '../resources/subscription.js';
+import { findTopic } from '../resources/topic.js';
+import { initCommand } from './hints.js';
+import { evaluate, type Problem, type StatusFound, type StatusRow } from './status-checks.js';
+import { table } from './table.js';
+
+/**
+ * `alarm-to-slack status`: every lookup at once (one round trip after the caller's identity, two for
+ * the key), then the checks of ./status-checks.ts.
+ */
+export interface StatusReport {
+  ok: boolean;
+  rows: StatusRow[];
+  problems: Problem[];
+  metrics: FunctionMetrics | undefined;
+}
+
+export async function gather(stack: StackContext, io: IO, now: number): Promise<StatusFound> {
+  const metrics = functionMetrics(stack.clients.cloudwatch, stack.names.functionName, now).catch(
+    (error: unknown) => {
+      io.progress.warn(`Could not read the function's metrics: ${awsMessage(error)}`);
+      return undefined;
+    },
+  );
+  const [topic, key, role, logGroup, fn, permissions, subscriptions, alarm] = await Promise.all([
+    findTopic(stack),
+    findKey(stack),
+    findRole(stack),
+    findLogGroup(stack),
+    findFunction(stack),
+    findPermissions(stack),
+    findSubscriptions(stack, stack.arns.topicArn, stack.arns.functionArn),
+    findAlarm(stack),
+  ]);
+  return { topic, key, role, logGroup, fn, permissions, subscriptions, alarm, metrics: await metrics };
+}
+
+export async function stackStatus(stack: StackContext, io: IO, now: number): Promise<StatusReport> {
+  const found = await gather(stack, io, now);
+  const { rows, problems } = evaluate(stack, found);
+  const required = rows.filter((r) => r.resource !== 'CloudWatch alarm');
+  if (required.every((r) => !r.present)) {
+    // Nothing there at all: one problem, not one per resource.
+    return {
+      ok: false,
+      rows,
+      problems: [
+        {
+          resource: 'stack',
+          problem: `no resource of the stack ${stack.names.stack} exists in ${stack.region}.`,
+          fix: initCommand(stack),
+        },
+      ],
+      metrics: found.metrics,
+    };
+  }
+  return { ok: problems.length === 0, rows, problems, metrics: found.metrics };
+}
+
+export function statusText(style: Style, stack: StackContext, account: string, report: StatusReport): string {
+  const mark = (r: StatusRow) =>
+    !r.present && r.healthy ? style.dim('-') : r.healthy ? style.ok('✔') : style.fail('✖');
+  const lines = [
+    `Stack ${style.bold(stack.names.stack)} in ${stack.region} (account ${account})`,
+    table(report.rows.map((r) => [mark(r), r.resource, r.name, r.summary])),
+  ];
+  const m = report.metrics;
+  lines.push(
+    m
+      ? `  Last 24 h: ${m.invocations} invocation(s), ${m.errors} error(s)`
+      : '  Last 24 h: metrics unavailable',
+  );
+  if (report.problems.length === 0) {
+    lines.push('', style.ok('Everything is present and healthy.'));
+  } else {
+    lines.push('', `${report.problems.length} problem(s):`);
+    for (const p of report.problems) {
+      lines.push(`  ${style.fail('✖')} ${p.resource}: ${p.problem}`, `    fix: ${style.code(p.fix)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function statusJson(stack: StackContext, account: string, report: StatusReport) {
+  return {
+    ok: report.ok,
+    stack: stack.names.stack,
+    region: stack.region,
+    account,
+    resources: report.rows.map((r) => ({
+      resource: r.resource,
+      name: r.name,
+      present: r.present,
+      healthy: r.healthy,
+      details: r.details,
+    })),
+    problems: report.problems,
+    metrics: report.metrics
+      ? { invocations: report.metrics.invocations, errors: report.metrics.errors }
+      : null,
+  };
+}

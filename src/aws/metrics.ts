@@ -1,0 +1,60 @@
+import {
+  type CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
+
+/** The function's Invocations and Errors over a window (default the last 24 hours), from AWS/Lambda. */
+export interface FunctionMetrics {
+  invocations: number;
+  errors: number;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+const PERIOD_S = 3600;
+
+function query(id: string, metricName: string, functionName: string): MetricDataQuery {
+  return {
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: 'AWS/Lambda',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+      },
+      Period: PERIOD_S,
+      Stat: 'Sum',
+    },
+    ReturnData: true,
+  };
+}
+
+/** One GetMetricData (hourly sums, all pages), summed over the window. */
+export async function functionMetrics(
+  cloudwatch: CloudWatchClient,
+  functionName: string,
+  now: number,
+  windowMs = DAY_MS,
+): Promise<FunctionMetrics> {
+  const totals: Record<string, number> = { invocations: 0, errors: 0 };
+  let NextToken: string | undefined;
+  do {
+    const out = await cloudwatch.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: [
+          query('invocations', 'Invocations', functionName),
+          query('errors', 'Errors', functionName),
+        ],
+        StartTime: new Date(now - windowMs),
+        EndTime: new Date(now),
+        ...(NextToken ? { NextToken } : {}),
+      }),
+    );
+    for (const result of out.MetricDataResults ?? []) {
+      if (result.Id && result.Id in totals)
+        totals[result.Id] = (totals[result.Id] ?? 0) + (result.Values ?? []).reduce((a, b) => a + b, 0);
+    }
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return { invocations: totals.invocations ?? 0, errors: totals.errors ?? 0 };
+}
