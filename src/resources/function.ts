@@ -48,6 +48,8 @@ export interface FunctionFound {
   description?: string | undefined;
   /** Set when Lambda could not decrypt the environment for the caller (Environment.Error). */
   environmentError?: string | undefined;
+  /** Set when the caller may not list the function's tags (GetFunction's TagsError): `tags` is then unknown. */
+  tagsError?: string | undefined;
 }
 
 export interface FunctionDesired {
@@ -114,6 +116,7 @@ export async function findFunction(ctx: StackContext): Promise<FunctionFound | u
     environmentError: envError
       ? [envError.ErrorCode, envError.Message].filter(Boolean).join(': ')
       : undefined,
+    tagsError: out.TagsError ? [out.TagsError.ErrorCode, out.TagsError.Message].join(': ') : undefined,
   };
 }
 

@@ -132,6 +132,18 @@ describe('findFunction', () => {
     });
   });
 
+  it('says when the tags could not be read (so callers do not take it for untagged)', async () => {
+    const { ctx } = testStackContext('mission');
+    mocks.lambda.on(GetFunctionCommand).resolves({
+      Configuration: { FunctionArn: FN_ARN, State: 'Active' },
+      TagsError: { ErrorCode: 'AccessDeniedException', Message: 'not authorized to perform lambda:ListTags' },
+    });
+    expect(await findFunction(ctx)).toMatchObject({
+      tags: {},
+      tagsError: 'AccessDeniedException: not authorized to perform lambda:ListTags',
+    });
+  });
+
   it('is undefined when Lambda says ResourceNotFoundException', async () => {
     const { ctx } = testStackContext('mission');
     mocks.lambda
