@@ -104,9 +104,9 @@ export function planKey(ctx: StackContext, found: KeyFound | undefined): PlanIte
 }
 
 /**
- * Reuses the aliased key when Enabled; otherwise CreateKey (symmetric, description naming the stack,
- * stack tag, explicit key policy) and CreateAlias, or UpdateAlias when the alias exists. Undo: alias
- * deleted (or moved back), new key's deletion scheduled at 7 days.
+ * Reuses the aliased key when Enabled; otherwise createKey and ensureKeyAlias (CreateAlias, or
+ * UpdateAlias when the alias exists). Undo: alias deleted (or moved back), then the new key's
+ * deletion scheduled at 7 days.
  */
 export async function ensureKey(
   ctx: StackContext,
@@ -115,6 +115,30 @@ export async function ensureKey(
   if (found?.state === 'Enabled') {
     return { change: 'unchanged', value: { arn: found.arn, keyId: found.keyId } };
   }
+  const key = await createKey(ctx);
+  let alias: Ensured<{ alias: string }>;
+  try {
+    alias = await ensureKeyAlias(ctx, found, key.value.keyId);
+  } catch (error) {
+    // The key is of no use without its alias: do not leave it behind.
+    await key.undo().catch(() => {});
+    throw error;
+  }
+  const undo = async () => {
+    await alias.undo?.();
+    await key.undo();
+  };
+  return { change: 'created', value: key.value, undo };
+}
+
+/**
+ * CreateKey alone (symmetric, description naming the stack, stack tag, explicit key policy); undo
+ * schedules its deletion at 7 days. With ensureKeyAlias, lets init start what needs only the key ARN
+ * (Encrypt, the role's policy) while the alias is being created or moved.
+ */
+export async function createKey(
+  ctx: StackContext,
+): Promise<Ensured<{ arn: string; keyId: string }> & { undo: () => Promise<void> }> {
   const created = await ctx.clients.kms.send(
     new CreateKeyCommand({
       Description: keyDescription(ctx.names.stack),
@@ -128,26 +152,30 @@ export async function ensureKey(
   if (!keyId) throw new Error('KMS CreateKey returned no key id');
   const arn =
     created.KeyMetadata?.Arn ?? `arn:${ctx.partition}:kms:${ctx.region}:${ctx.account}:key/${keyId}`;
-  const dropKey = () => scheduleKeyDeletion(ctx, keyId, MIN_PENDING_WINDOW_DAYS).then(() => {});
-  const AliasName = ctx.names.keyAlias;
-  try {
-    await untilVisible(ctx, () =>
-      found
-        ? ctx.clients.kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }))
-        : ctx.clients.kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId })),
-    );
-  } catch (error) {
-    // The key is of no use without its alias: do not leave it behind.
-    await dropKey().catch(() => {});
-    throw error;
-  }
-  const previous = found;
   const undo = async () => {
-    if (previous) await moveAliasBack(ctx, previous.keyId);
-    else await removeAlias(ctx);
-    await dropKey();
+    await scheduleKeyDeletion(ctx, keyId, MIN_PENDING_WINDOW_DAYS);
   };
   return { change: 'created', value: { arn, keyId }, undo };
+}
+
+/**
+ * Points the alias at `keyId`: CreateAlias, or UpdateAlias when the alias exists (`found`: the key it
+ * names now); unchanged, with no call, when it already names that key. Undo: alias deleted, or moved back.
+ */
+export async function ensureKeyAlias(
+  ctx: StackContext,
+  found: KeyFound | undefined,
+  keyId: string,
+): Promise<Ensured<{ alias: string }>> {
+  const AliasName = ctx.names.keyAlias;
+  if (found?.keyId === keyId) return { change: 'unchanged', value: { alias: AliasName } };
+  await untilVisible(ctx, () =>
+    found
+      ? ctx.clients.kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }))
+      : ctx.clients.kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId })),
+  );
+  const undo = () => (found ? moveAliasBack(ctx, found.keyId) : removeAlias(ctx));
+  return { change: found ? 'updated' : 'created', value: { alias: AliasName }, undo };
 }
 
 /** Backoff while a new key is not yet visible everywhere in KMS (about 8 s in all). */

@@ -12,8 +12,10 @@ import {
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ciphertextMatches,
+  createKey,
   encryptWebhook,
   ensureKey,
+  ensureKeyAlias,
   findKey,
   type KeyFound,
   planKey,
@@ -249,6 +251,45 @@ describe('ensureKey', () => {
       KeyId: NEW_ID,
       PendingWindowInDays: 7,
     });
+  });
+});
+
+describe('createKey and ensureKeyAlias (the two halves of ensureKey, for init to overlap)', () => {
+  it('createKey makes only the key; its undo schedules deletion at 7 days', async () => {
+    mocks.kms.on(CreateKeyCommand).resolves({ KeyMetadata: { KeyId: NEW_ID, Arn: keyArn(NEW_ID) } });
+    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
+    const { ctx } = testStackContext();
+    const key = await createKey(ctx);
+    expect(key.value).toEqual({ arn: keyArn(NEW_ID), keyId: NEW_ID });
+    expect(kmsCalls().map(([n]) => n)).toEqual(['CreateKeyCommand']);
+    mocks.kms.resetHistory();
+    await key.undo();
+    expect(kmsCalls()).toEqual([['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }]]);
+  });
+
+  it('ensureKeyAlias makes no call when the alias already names the key', async () => {
+    const { ctx } = testStackContext();
+    expect(await ensureKeyAlias(ctx, found('Enabled'), OLD_ID)).toEqual({
+      change: 'unchanged',
+      value: { alias: 'alias/mission-kms-key' },
+    });
+    expect(mocks.calls()).toEqual([]);
+  });
+
+  it('ensureKeyAlias creates a missing alias (undo deletes it) or moves one (undo moves it back)', async () => {
+    const { ctx } = testStackContext();
+    const created = await ensureKeyAlias(ctx, undefined, NEW_ID);
+    expect(created.change).toBe('created');
+    await created.undo?.();
+    const moved = await ensureKeyAlias(ctx, found('Disabled'), NEW_ID);
+    expect(moved.change).toBe('updated');
+    await moved.undo?.();
+    expect(kmsCalls()).toEqual([
+      ['CreateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: NEW_ID }],
+      ['DeleteAliasCommand', { AliasName: 'alias/mission-kms-key' }],
+      ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: NEW_ID }],
+      ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
+    ]);
   });
 });
 
