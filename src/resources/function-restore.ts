@@ -6,11 +6,10 @@ import {
   UpdateFunctionConfigurationCommand,
   type UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
-import { CliError } from '../errors.js';
 import { STACK_TAG } from '../names.js';
 import type { StackContext } from './context.js';
 import type { EnsureFunctionOptions, FunctionFound } from './function.js';
-import { waitUpdated, withLambdaRetry } from './function-retry.js';
+import { FunctionError, waitUpdated, withLambdaRetry } from './function-retry.js';
 
 /** Undoing an update of the function: its previous configuration fields, code and tags. */
 
@@ -67,7 +66,7 @@ export async function restoreFunction(
 async function downloadPreviousCode(ctx: StackContext, found: FunctionFound): Promise<Uint8Array> {
   const fn = ctx.names.functionName;
   const fail = (why: string, cause?: unknown) =>
-    new CliError(`Could not restore the previous code of ${fn}: ${why}`, {
+    new FunctionError(`Could not restore the previous code of ${fn}: ${why}`, {
       cause,
       hint: 'The function keeps the new code; re-deploy the old code by hand or run `alarm-to-slack init` again.',
     });

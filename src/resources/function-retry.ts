@@ -50,13 +50,23 @@ export function isUpdateConflict(error: unknown): boolean {
   return !/already exist/i.test(message);
 }
 
-export class PropagationTimeoutError extends CliError {
+/**
+ * A failure we word ourselves (not AWS's error code): named plain "Error" so that the step runner's
+ * line shows the message alone, while the CLI still gets the hint and exit code of a CliError.
+ */
+export class FunctionError extends CliError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'Error';
+  }
+}
+
+export class PropagationTimeoutError extends FunctionError {
   constructor(message: string, cause: unknown) {
     super(message, {
       cause,
       hint: 'IAM or KMS changes normally reach Lambda within seconds. Check the role trusts lambda.amazonaws.com and the key is Enabled, then re-run `alarm-to-slack init`.',
     });
-    this.name = 'PropagationTimeout';
   }
 }
 
@@ -130,7 +140,7 @@ function waiterFailure(ctx: StackContext, error: unknown, goal: 'Active' | 'Upda
   }
   const fn = ctx.names.functionName;
   if (awsErrorName(error) === 'TimeoutError') {
-    return new CliError(
+    return new FunctionError(
       `Lambda function ${fn} did not become ${goal === 'Active' ? 'Active' : 'updated'} in time.`,
       { cause: error },
     );
@@ -147,7 +157,7 @@ function waiterFailure(ctx: StackContext, error: unknown, goal: 'Active' | 'Upda
       ? [c?.StateReasonCode, c?.StateReason ?? c?.State]
       : [c?.LastUpdateStatusReasonCode, c?.LastUpdateStatusReason ?? c?.LastUpdateStatus];
   const text = detail.filter(Boolean).join(': ') || awsMessage(error);
-  return new CliError(
+  return new FunctionError(
     goal === 'Active'
       ? `Lambda function ${fn} failed to become Active: ${text}`
       : `Lambda function ${fn} update failed: ${text}`,

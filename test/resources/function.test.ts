@@ -12,7 +12,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InterruptedError } from '../../src/errors.js';
+import { awsMessage, describeError, InterruptedError } from '../../src/errors.js';
 import {
   codeSha256,
   ensureFunction,
@@ -277,6 +277,9 @@ describe('ensureFunction: create', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^IAM did not propagate to Lambda within about 2 minutes/);
     expect((error as Error).message).toContain(ROLE_NOT_ASSUMABLE);
+    // The step line shows our sentence first (no class-name prefix); the CLI gets a hint.
+    expect(awsMessage(error)).toMatch(/^IAM did not propagate/);
+    expect(describeError(error).hint).toMatch(/re-run `alarm-to-slack init`/);
     const total = sleeps.reduce((a, b) => a + b, 0);
     expect(total).toBeLessThanOrEqual(120_000);
     expect(total).toBeGreaterThan(100_000);
