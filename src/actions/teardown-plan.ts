@@ -74,6 +74,8 @@ export interface Removal {
   action: 'remove' | 'skip';
   /** Why it is skipped, or a note on the removal (e.g. forced). */
   reason?: string;
+  /** A key already pending deletion: when KMS deletes it. */
+  keyDeletionDate?: Date | undefined;
   /** Removes it; returns the words for the summary, e.g. "deletion scheduled for 2026-12-01". */
   remove?: () => Promise<RemovalDone>;
 }
@@ -192,6 +194,7 @@ export function planRemovals(
         resource: RESOURCE_LABEL.key,
         name: key.keyId,
         action: 'skip',
+        keyDeletionDate: key.deletionDate,
         reason: `already pending deletion${key.deletionDate ? ` (deleted on ${day(key.deletionDate)})` : ''}`,
       });
     } else {

@@ -1,6 +1,7 @@
 import type { IO, Progress, Style } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
 import { runSteps, type Step } from '../steps/runner.js';
+import { cliCommand } from './hints.js';
 import { table } from './table.js';
 import { type Kind, REMOVAL_NEEDS, type Removal, type RemovalDone } from './teardown-plan.js';
 
@@ -97,7 +98,10 @@ export async function runTeardown(
   };
   for (const r of plan) {
     const item = { resource: r.resource, name: r.name };
-    if (r.kind === 'key') out.keyId = r.name;
+    if (r.kind === 'key') {
+      out.keyId = r.name;
+      if (r.keyDeletionDate) out.keyDeletionDate = r.keyDeletionDate;
+    }
     if (r.action === 'skip') {
       out.skipped.push({ ...item, reason: r.reason ?? 'skipped' });
       continue;
@@ -138,7 +142,12 @@ export function planLines(style: Style, plan: readonly Removal[]): string {
   );
 }
 
-export function summaryText(style: Style, stack: StackContext, report: TeardownReport): string {
+export function summaryText(
+  style: Style,
+  stack: StackContext,
+  report: TeardownReport,
+  heading?: string,
+): string {
   const rows: string[][] = [
     ...report.removed.map((r) => [
       style.ok('✔ removed'),
@@ -152,7 +161,7 @@ export function summaryText(style: Style, stack: StackContext, report: TeardownR
     ]),
     ...report.failed.map((r) => [style.fail('✖ failed'), r.resource, `${r.name} — ${r.error}`]),
   ];
-  const lines = [`Teardown of ${stack.names.stack} in ${stack.region}:`, table(rows)];
+  const lines = [heading ?? `Teardown of ${stack.names.stack} in ${stack.region}:`, table(rows)];
   if (report.keyDeletionDate && report.keyId) {
     lines.push(
       '',
@@ -161,7 +170,10 @@ export function summaryText(style: Style, stack: StackContext, report: TeardownR
     );
   }
   if (report.failed.length > 0)
-    lines.push('', 'Re-run `alarm-to-slack teardown` to retry what failed; what is gone is skipped.');
+    lines.push(
+      '',
+      `Re-run \`${cliCommand(stack, 'teardown')}\` to retry what failed; what is gone is skipped.`,
+    );
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import type { CommandDeps } from '../actions/deps.js';
 import { withDeps } from '../actions/deps.js';
+import { cliCommand } from '../actions/hints.js';
 import { planLines, reportJson, runTeardown, summaryText } from '../actions/teardown.js';
 import { discover, planRemovals } from '../actions/teardown-plan.js';
 import { CancelledError, CliError, InterruptedError, UsageError } from '../errors.js';
@@ -31,25 +32,7 @@ export async function run(
   const toRemove = plan.filter((r) => r.action === 'remove');
   if (plan.length > 0) io.progress.info(planLines(io.style, plan));
 
-  if (toRemove.length === 0) {
-    const report = {
-      ok: true,
-      removed: [],
-      skipped: plan.map((r) => ({ resource: r.resource, name: r.name, reason: r.reason ?? 'skipped' })),
-      failed: [],
-      keyId: undefined,
-      keyDeletionDate: undefined,
-      interrupted: false,
-    };
-    const human =
-      plan.length === 0
-        ? `Nothing to remove: no resource of the stack ${name} exists in ${stack.region}.`
-        : `Nothing to remove for the stack ${name} in ${stack.region}.\n${summaryText(io.style, stack, report).split('\n').slice(1).join('\n')}`;
-    io.result(human, reportJson(stack, report));
-    return;
-  }
-
-  if (!ctx.globals.yes) {
+  if (toRemove.length > 0 && !ctx.globals.yes) {
     if (!io.interactive) {
       throw new UsageError(
         `teardown would remove ${toRemove.length} resource(s) of ${name}; pass --yes to confirm when not running interactively. Nothing was removed.`,
@@ -63,14 +46,23 @@ export async function run(
   }
 
   const report = await runTeardown(io, plan, { signal: ctx.signal });
-  io.result(summaryText(io.style, stack, report), reportJson(stack, report));
+  const nothing =
+    plan.length === 0
+      ? `Nothing to remove: no resource of the stack ${name} exists in ${stack.region}.`
+      : `Nothing to remove for the stack ${name} in ${stack.region}; left in place:`;
+  io.result(
+    toRemove.length === 0 && plan.length === 0
+      ? nothing
+      : summaryText(io.style, stack, report, toRemove.length === 0 ? nothing : undefined),
+    reportJson(stack, report),
+  );
   if (report.interrupted)
     throw new InterruptedError('Interrupted: some resources were not removed; re-run teardown.');
   if (report.failed.length > 0) {
     throw new CliError(
       `${report.failed.length} of ${toRemove.length} removal(s) failed: ${report.failed.map((f) => `${f.resource} ${f.name}`).join(', ')}.`,
       {
-        hint: 'Fix the cause (see above) and re-run `alarm-to-slack teardown`; what is already gone is skipped.',
+        hint: `Fix the cause (see above) and re-run \`${cliCommand(stack, 'teardown')}\`; what is already gone is skipped.`,
       },
     );
   }
