@@ -76,13 +76,16 @@ async function verifyWebhook(
   io.progress.done('verify-webhook', { ok: true, text: 'posted "connected"', ms });
 }
 
-async function offerTestAlarm(opts: RunInitOptions): Promise<TestAlarmOutcome | undefined> {
+async function offerTestAlarm(
+  opts: RunInitOptions,
+  topicArn: string | null,
+): Promise<TestAlarmOutcome | undefined> {
   const { io, stack } = opts;
   const send = await io.ask.confirm({ message: 'Send a test alarm to Slack now?', default: true });
   if (!send) return undefined;
   const { sendTestAlarm } = await import('../test-alarm.js');
   try {
-    return await sendTestAlarm({ stack, io, state: 'ALARM' });
+    return await sendTestAlarm({ stack, io, state: 'ALARM', ...(topicArn ? { topicArn } : {}) });
   } catch (error) {
     return {
       ok: false,
@@ -147,19 +150,12 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     now,
   });
 
-  const testAlarm = report.ok && io.interactive ? await offerTestAlarm(opts) : undefined;
-  const summary: SummaryInput = {
-    stack,
-    identity,
-    answers,
-    discovered,
-    cipher,
-    report,
-    testAlarm,
-    ms: now() - started,
-  };
-  io.result(summaryHuman(summary, io.style), summaryJson(summary));
+  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms: 0 };
   const resources = resourcesAfter(summary);
+  if (report.ok && io.interactive) summary.testAlarm = await offerTestAlarm(opts, resources.topicArn);
+  summary.ms = now() - started;
+  io.result(summaryHuman(summary, io.style), summaryJson(summary));
+  const { testAlarm } = summary;
 
   if (report.interrupted) {
     throw new InterruptedError(
@@ -169,8 +165,11 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     );
   }
   if (report.failure) {
+    const remains = Object.values(resources).some((v) => v !== null);
     throw new CliError(`init failed at "${report.failure.title}": ${awsMessage(report.failure.error)}`, {
-      hint: `\`alarm-to-slack teardown${answers.scopeFlags}\` removes whatever remains.`,
+      hint: remains
+        ? `\`alarm-to-slack teardown${answers.scopeFlags}\` removes what remains of the stack.`
+        : 'Nothing was left behind: fix the cause and run init again.',
       cause: report.failure.error,
     });
   }
