@@ -1,6 +1,6 @@
 import { waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { awsErrorName, awsMessage, CliError, InterruptedError } from '../errors.js';
-import type { StackContext } from './context.js';
+import { defaultSleep, type StackContext } from './context.js';
 
 /**
  * Retrying Lambda calls through AWS's eventual consistency, and waiting for a function to settle with
@@ -68,6 +68,18 @@ export class PropagationTimeoutError extends FunctionError {
       hint: 'IAM or KMS changes normally reach Lambda within seconds. Check the role trusts lambda.amazonaws.com and the key is Enabled, then re-run `alarm-to-slack init`.',
     });
   }
+}
+
+/**
+ * The context an undo runs with: rollback happens precisely after Ctrl-C aborted the run, so it must
+ * not inherit the aborted signal (its retries, waiters and downloads would stop at once).
+ */
+export function forUndo(ctx: StackContext): StackContext {
+  return {
+    ...ctx,
+    signal: undefined,
+    sleep: (ms) => (ctx.signal?.aborted ? defaultSleep(ms) : ctx.sleep(ms)),
+  };
 }
 
 function throwIfAborted(ctx: StackContext): void {

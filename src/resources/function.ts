@@ -18,7 +18,7 @@ import {
   type Tags,
 } from './context.js';
 import { restoreFunction } from './function-restore.js';
-import { type WaiterTiming, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
+import { forUndo, type WaiterTiming, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
 
 export { codeSha256 } from './function-restore.js';
 
@@ -256,11 +256,12 @@ async function updateFunction(
   const { update } = configurationChanges(found, desired);
   const configChanged = Object.keys(update).length > 0;
   const codeChanged = found.codeSha256 !== desired.codeSha256;
-  const tagMissing = found.tags[STACK_TAG] === undefined;
+  // Unknown tags (no lambda:ListTags) are left alone: TagResource would be refused the same way.
+  const tagMissing = !found.tagsError && found.tags[STACK_TAG] === undefined;
   if (!configChanged && !codeChanged) return { change: 'unchanged', value: { arn: found.arn } };
 
   const done = { config: false, code: false, tag: false };
-  const undo = () => restoreFunction(ctx, found, update, done, options);
+  const undo = () => restoreFunction(forUndo(ctx), found, update, done, options);
   try {
     if (configChanged) {
       await withLambdaRetry(ctx, () =>

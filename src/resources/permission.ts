@@ -1,6 +1,6 @@
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { type Ensured, isNotFound, type PlanItem, type StackContext } from './context.js';
-import { withLambdaRetry } from './function-retry.js';
+import { forUndo, withLambdaRetry } from './function-retry.js';
 
 /** The function's resource policy statement letting SNS invoke it. */
 export interface PermissionFound {
@@ -143,12 +143,13 @@ export async function ensurePermission(
   try {
     await add(ctx, desired);
   } catch (error) {
-    if (previous) await add(ctx, previous).catch(() => {});
+    if (previous) await add(forUndo(ctx), previous).catch(() => {});
     throw error;
   }
   const undo = async () => {
-    await remove(ctx, sid);
-    if (previous) await add(ctx, previous);
+    const quiet = forUndo(ctx);
+    await remove(quiet, sid);
+    if (previous) await add(quiet, previous);
   };
   return { change: previous ? 'updated' : 'created', value: { sid }, undo };
 }

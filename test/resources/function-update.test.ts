@@ -8,6 +8,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InterruptedError } from '../../src/errors.js';
 import { codeSha256, ensureFunction } from '../../src/resources/function.js';
 import { ACCOUNT, mockAws, testStackContext } from '../helpers/aws.js';
 import {
@@ -188,6 +189,19 @@ describe('ensureFunction: update', () => {
       Environment: { Variables: { kmsEncryptedHookUrl: 'b2xk', slackChannel: '#old' } },
     });
     expect(mocks.lambda.commandCalls(GetFunctionCommand)).toHaveLength(1); // waited for the restore
+  });
+
+  it('undo still restores after Ctrl-C aborted the run (rollback must not inherit the aborted signal)', async () => {
+    const controller = new AbortController();
+    const { ctx } = testStackContext('mission', { signal: controller.signal });
+    const before = found({ timeout: 3, codeSha256: codeSha256(OLD_ZIP), codeLocation: `${baseUrl}/old.zip` });
+    const result = await ensureFunction(ctx, before, desired(), FAST);
+    controller.abort(new InterruptedError());
+    mocks.lambda.resetHistory();
+    await result.undo?.();
+    expect(writes(mocks)).toEqual(['UpdateFunctionCodeCommand', 'UpdateFunctionConfigurationCommand']);
+    expect(mocks.lambda.commandCalls(UpdateFunctionCodeCommand)[0]?.args[0].input.ZipFile).toEqual(OLD_ZIP);
+    expect(mocks.lambda.commandCalls(GetFunctionCommand)).toHaveLength(2); // both restores waited
   });
 
   it('undo restores the previous code, downloaded from Code.Location and checked by its hash', async () => {

@@ -175,6 +175,21 @@ describe('ensurePermission', () => {
     });
   });
 
+  it('undo works after Ctrl-C aborted the run', async () => {
+    const controller = new AbortController();
+    const { ctx } = testStackContext('mission', { signal: controller.signal });
+    mocks.lambda.on(AddPermissionCommand).resolves({});
+    mocks.lambda.on(RemovePermissionCommand).resolves({});
+    const result = await ensurePermission(ctx, [{ ...ours, sourceArn: OTHER_TOPIC }], TOPIC_ARN);
+    controller.abort();
+    mocks.lambda.resetHistory();
+    await result.undo?.();
+    expect(mocks.calls().map(([, name]) => name)).toEqual([
+      'RemovePermissionCommand',
+      'AddPermissionCommand',
+    ]);
+  });
+
   it('retries AddPermission while the function is being updated', async () => {
     const { ctx, sleeps, notes } = testStackContext('mission');
     mocks.lambda
