@@ -5,6 +5,13 @@ import { cliCommand, initCommand } from './hints.js';
 import { owner, type StatusFound, type StatusRow, short } from './status-checks.js';
 
 /** `status` checks of the function and the links that deliver to it: permission, subscription, alarm. */
+/** Lambda's "2026-11-20T09:12:03.114+0000" as "2026-11-20 09:12 UTC". */
+function readableTime(time: string | undefined): string {
+  if (!time) return 'unknown';
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d).*(\+0000|Z)$/.exec(time);
+  return m ? `${m[1]} ${m[2]} UTC` : time;
+}
+
 export type RowFn = (r: StatusRow) => void;
 export type ProblemFn = (resource: string, text: string, fix?: string) => void;
 export type MissingFn = (resource: string, name: string, why: string, counts?: boolean) => void;
@@ -41,7 +48,7 @@ export function evaluateFunction(
     present: true,
     healthy: issues.length === 0,
     summary:
-      `${fn.runtime ?? 'unknown runtime'}, modified ${fn.lastModified ?? 'unknown'}, ` +
+      `${fn.runtime ?? 'unknown runtime'}, modified ${readableTime(fn.lastModified)}, ` +
       (encrypted
         ? "environment encrypted with the stack's key"
         : 'environment NOT encrypted with the stack key') +
