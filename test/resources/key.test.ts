@@ -1,47 +1,20 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
-  DecryptCommand,
-  DeleteAliasCommand,
   DescribeKeyCommand,
-  EncryptCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ciphertextMatches,
-  createKey,
-  encryptWebhook,
-  ensureKey,
-  ensureKeyAlias,
-  findKey,
-  type KeyFound,
-  planKey,
-  removeAlias,
-  scheduleKeyDeletion,
-} from '../../src/resources/key.js';
-import { ACCOUNT, mockAws, REGION, testStackContext } from '../helpers/aws.js';
+import { createKey, ensureKey, ensureKeyAlias, findKey, planKey } from '../../src/resources/key.js';
+import { ACCOUNT, mockAws, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
+import { DELETION, found, keyArn, NEW_ID, OLD_ID } from './key-fixtures.js';
 
 const mocks = mockAws();
 beforeEach(() => mocks.reset());
 afterAll(() => mocks.restore());
-
-const OLD_ID = '1111aaaa-0000-0000-0000-000000000001';
-const NEW_ID = '2222bbbb-0000-0000-0000-000000000002';
-const keyArn = (id: string) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`;
-const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
-const DELETION = new Date('2030-01-08T00:00:00Z');
-
-const found = (state: string, extra: Partial<KeyFound> = {}): KeyFound => ({
-  keyId: OLD_ID,
-  arn: keyArn(OLD_ID),
-  state,
-  tags: { 'alarm-to-slack:stack': 'mission' },
-  ...extra,
-});
 
 /** Every KMS command sent, by name and input, in order. */
 const kmsCalls = () =>
@@ -290,138 +263,5 @@ describe('createKey and ensureKeyAlias (the two halves of ensureKey, for init to
       ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: NEW_ID }],
       ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
     ]);
-  });
-});
-
-describe('encryptWebhook', () => {
-  it('encrypts the URL bytes under the function-name encryption context and returns base64', async () => {
-    mocks.kms.on(EncryptCommand).resolves({ CiphertextBlob: new Uint8Array([1, 2, 3, 250]) });
-    const { ctx } = testStackContext();
-    expect(await encryptWebhook(ctx, keyArn(NEW_ID), WEBHOOK)).toBe('AQID+g==');
-    const input = mocks.kms.commandCalls(EncryptCommand)[0]?.args[0].input;
-    expect(input?.KeyId).toBe(keyArn(NEW_ID));
-    expect(input?.EncryptionContext).toEqual({ LambdaFunctionName: 'mission-lambda' });
-    expect(Buffer.from(input?.Plaintext ?? new Uint8Array()).toString('utf8')).toBe(WEBHOOK);
-    expect(Object.keys(input ?? {}).sort()).toEqual(['EncryptionContext', 'KeyId', 'Plaintext']);
-  });
-
-  it('retries NotFound while a new key propagates, then gives up with KMS own error', async () => {
-    mocks.kms
-      .on(EncryptCommand)
-      .rejectsOnce(awsError('NotFoundException'))
-      .rejectsOnce(awsError('NotFoundException'))
-      .resolves({ CiphertextBlob: new Uint8Array([7]) });
-    const { ctx, sleeps } = testStackContext();
-    expect(await encryptWebhook(ctx, keyArn(NEW_ID), WEBHOOK)).toBe('Bw==');
-    expect(sleeps).toEqual([250, 500]);
-
-    mocks.reset();
-    mocks.kms.on(EncryptCommand).rejects(awsError('NotFoundException', 400, 'Key does not exist'));
-    const second = testStackContext();
-    await expect(encryptWebhook(second.ctx, keyArn(NEW_ID), WEBHOOK)).rejects.toThrow('Key does not exist');
-    expect(second.sleeps).toEqual([250, 500, 1000, 2000, 4000]);
-    expect(mocks.kms.commandCalls(EncryptCommand)).toHaveLength(6);
-  });
-
-  it('does not retry other refusals', async () => {
-    mocks.kms.on(EncryptCommand).rejects(awsError('DisabledException'));
-    const { ctx, sleeps } = testStackContext();
-    await expect(encryptWebhook(ctx, keyArn(NEW_ID), WEBHOOK)).rejects.toThrow(/DisabledException/);
-    expect(sleeps).toEqual([]);
-  });
-});
-
-describe('ciphertextMatches', () => {
-  const CIPHERTEXT = Buffer.from('ciphertext-bytes').toString('base64');
-
-  it('is true when the ciphertext decrypts (same context) to the URL', async () => {
-    mocks.kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from(WEBHOOK) });
-    const { ctx } = testStackContext();
-    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).toBe(true);
-    const input = mocks.kms.commandCalls(DecryptCommand)[0]?.args[0].input;
-    expect(input?.EncryptionContext).toEqual({ LambdaFunctionName: 'mission-lambda' });
-    expect(Buffer.from(input?.CiphertextBlob ?? new Uint8Array()).toString()).toBe('ciphertext-bytes');
-    expect(input?.KeyId).toBeUndefined();
-  });
-
-  it('is false for another URL', async () => {
-    mocks.kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from(`${WEBHOOK}Y`) });
-    const { ctx } = testStackContext();
-    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).toBe(false);
-  });
-
-  it.each([
-    'InvalidCiphertextException',
-    'AccessDeniedException',
-    'DisabledException',
-    'KMSInvalidStateException',
-    'IncorrectKeyException',
-  ])('is false when KMS answers %s', async (name) => {
-    mocks.kms.on(DecryptCommand).rejects(awsError(name));
-    const { ctx } = testStackContext();
-    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).toBe(false);
-  });
-
-  it('pins Decrypt to the given key', async () => {
-    mocks.kms.on(DecryptCommand).rejects(awsError('IncorrectKeyException'));
-    const { ctx } = testStackContext();
-    expect(await ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK, keyArn(NEW_ID))).toBe(false);
-    expect(mocks.kms.commandCalls(DecryptCommand)[0]?.args[0].input.KeyId).toBe(keyArn(NEW_ID));
-  });
-
-  it('rethrows what is not a KMS answer about the ciphertext', async () => {
-    mocks.kms.on(DecryptCommand).rejects(new TypeError('boom'));
-    const { ctx } = testStackContext();
-    await expect(ciphertextMatches(ctx, CIPHERTEXT, WEBHOOK)).rejects.toThrow('boom');
-  });
-});
-
-describe('removeAlias', () => {
-  it('deletes the alias', async () => {
-    const { ctx } = testStackContext();
-    await removeAlias(ctx);
-    expect(kmsCalls()).toEqual([['DeleteAliasCommand', { AliasName: 'alias/mission-kms-key' }]]);
-  });
-  it('is a no-op when the alias is gone', async () => {
-    mocks.kms.on(DeleteAliasCommand).rejects(awsError('NotFoundException'));
-    const { ctx } = testStackContext();
-    await expect(removeAlias(ctx)).resolves.toBeUndefined();
-  });
-  it('surfaces AccessDenied', async () => {
-    mocks.kms.on(DeleteAliasCommand).rejects(awsError('AccessDeniedException'));
-    const { ctx } = testStackContext();
-    await expect(removeAlias(ctx)).rejects.toThrow(/AccessDeniedException/);
-  });
-});
-
-describe('scheduleKeyDeletion', () => {
-  it('schedules with the window and returns the deletion date', async () => {
-    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: OLD_ID, DeletionDate: DELETION });
-    const { ctx } = testStackContext();
-    expect(await scheduleKeyDeletion(ctx, OLD_ID, 30)).toEqual({ deletionDate: DELETION });
-    expect(kmsCalls()).toEqual([['ScheduleKeyDeletionCommand', { KeyId: OLD_ID, PendingWindowInDays: 30 }]]);
-  });
-
-  it('returns the existing date of a key already pending deletion', async () => {
-    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('KMSInvalidStateException'));
-    mocks.kms
-      .on(DescribeKeyCommand)
-      .resolves({ KeyMetadata: { KeyId: OLD_ID, KeyState: 'PendingDeletion', DeletionDate: DELETION } });
-    const { ctx } = testStackContext();
-    expect(await scheduleKeyDeletion(ctx, OLD_ID, 7)).toEqual({ deletionDate: DELETION });
-    expect(mocks.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({ KeyId: OLD_ID });
-  });
-
-  it('rethrows KMSInvalidStateException for a key in another state', async () => {
-    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('KMSInvalidStateException'));
-    mocks.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: OLD_ID, KeyState: 'Unavailable' } });
-    const { ctx } = testStackContext();
-    await expect(scheduleKeyDeletion(ctx, OLD_ID, 7)).rejects.toThrow(/KMSInvalidStateException/);
-  });
-
-  it('is a no-op for a key KMS does not know', async () => {
-    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('NotFoundException'));
-    const { ctx } = testStackContext();
-    expect(await scheduleKeyDeletion(ctx, OLD_ID, 7)).toEqual({ deletionDate: undefined });
   });
 });

@@ -1,0 +1,160 @@
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureRole } from '../../src/resources/role.js';
+import { mockAws, testStackContext } from '../helpers/aws.js';
+import { awsError } from './fakes.js';
+import {
+  BASIC,
+  EXPECTED_TRUST,
+  existing,
+  expectedDecrypt,
+  KEY_ARN,
+  OTHER_KEY_ARN,
+  parsed,
+  ROLE_ARN,
+} from './role-fixtures.js';
+
+const mocks = mockAws();
+beforeEach(() => mocks.reset());
+afterAll(() => mocks.restore());
+
+const iamCalls = () => mocks.calls().map(([, name, input]) => [name, input]);
+const writeCalls = () => iamCalls().filter(([name]) => !/^(Get|List)/.test(String(name)));
+
+describe('ensureRole', () => {
+  it('creates the role with trust, tag, managed attachment and the inline decrypt policy', async () => {
+    mocks.iam.on(CreateRoleCommand).resolves({ Role: { Arn: ROLE_ARN } as never });
+    const { ctx } = testStackContext();
+    const result = await ensureRole(ctx, undefined, KEY_ARN);
+    expect(result.change).toBe('created');
+    expect(result.value).toEqual({ arn: ROLE_ARN });
+    expect(
+      parsed(mocks.iam.commandCalls(CreateRoleCommand)[0]?.args[0].input, 'AssumeRolePolicyDocument'),
+    ).toEqual({
+      RoleName: 'mission-lambda-role',
+      AssumeRolePolicyDocument: EXPECTED_TRUST,
+      Description: 'alarm-to-slack: execution role of the Slack notifier function of stack "mission"',
+      Tags: [{ Key: 'alarm-to-slack:stack', Value: 'mission' }],
+    });
+    expect(mocks.iam.commandCalls(AttachRolePolicyCommand)[0]?.args[0].input).toEqual({
+      RoleName: 'mission-lambda-role',
+      PolicyArn: BASIC,
+    });
+    expect(parsed(mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument')).toEqual({
+      RoleName: 'mission-lambda-role',
+      PolicyName: 'mission-kms-decrypt',
+      PolicyDocument: expectedDecrypt(KEY_ARN),
+    });
+    expect(writeCalls().map(([n]) => n)).toEqual([
+      'CreateRoleCommand',
+      'AttachRolePolicyCommand',
+      'PutRolePolicyCommand',
+    ]);
+  });
+
+  it('undoes a creation: policies detached and deleted, then the role deleted', async () => {
+    mocks.iam.on(CreateRoleCommand).resolves({ Role: { Arn: ROLE_ARN } as never });
+    const { ctx } = testStackContext();
+    const result = await ensureRole(ctx, undefined, KEY_ARN);
+    mocks.iam.resetHistory();
+    await result.undo?.();
+    expect(iamCalls()).toEqual([
+      ['DetachRolePolicyCommand', { RoleName: 'mission-lambda-role', PolicyArn: BASIC }],
+      ['DeleteRolePolicyCommand', { RoleName: 'mission-lambda-role', PolicyName: 'mission-kms-decrypt' }],
+      ['DeleteRoleCommand', { RoleName: 'mission-lambda-role' }],
+    ]);
+  });
+
+  it('removes the half-made role when the inline policy is refused', async () => {
+    mocks.iam.on(CreateRoleCommand).resolves({ Role: { Arn: ROLE_ARN } as never });
+    mocks.iam.on(PutRolePolicyCommand).rejects(awsError('MalformedPolicyDocument', 400));
+    const { ctx } = testStackContext();
+    await expect(ensureRole(ctx, undefined, KEY_ARN)).rejects.toThrow(/MalformedPolicyDocument/);
+    expect(writeCalls().map(([n]) => n)).toEqual([
+      'CreateRoleCommand',
+      'AttachRolePolicyCommand',
+      'PutRolePolicyCommand',
+      'DetachRolePolicyCommand',
+      'DeleteRoleCommand',
+    ]);
+  });
+
+  it('makes no call at all when the role is as desired', async () => {
+    const { ctx } = testStackContext();
+    const result = await ensureRole(ctx, existing(), KEY_ARN);
+    expect(result).toEqual({ change: 'unchanged', value: { arn: ROLE_ARN } });
+    expect(mocks.calls()).toEqual([]);
+  });
+
+  it('rewrites only the decrypt policy for a new key, and the undo restores the previous document', async () => {
+    const { ctx } = testStackContext();
+    const result = await ensureRole(ctx, existing(), OTHER_KEY_ARN);
+    expect(result.change).toBe('updated');
+    expect(writeCalls()).toHaveLength(1);
+    expect(parsed(mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument')).toEqual({
+      RoleName: 'mission-lambda-role',
+      PolicyName: 'mission-kms-decrypt',
+      PolicyDocument: expectedDecrypt(OTHER_KEY_ARN),
+    });
+    mocks.iam.resetHistory();
+    await result.undo?.();
+    expect(writeCalls()).toHaveLength(1);
+    expect(parsed(mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument')).toEqual({
+      RoleName: 'mission-lambda-role',
+      PolicyName: 'mission-kms-decrypt',
+      PolicyDocument: expectedDecrypt(KEY_ARN),
+    });
+  });
+
+  it('brings trust, attachment and a missing inline policy in line; the undo reverts each', async () => {
+    const oldTrust = {
+      Version: '2012-10-17' as const,
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
+    const found = existing({ trustPolicy: oldTrust, attachedPolicyArns: [], decryptPolicy: undefined });
+    const { ctx } = testStackContext();
+    const result = await ensureRole(ctx, found, KEY_ARN);
+    expect(result.change).toBe('updated');
+    expect(writeCalls().map(([n]) => n)).toEqual([
+      'UpdateAssumeRolePolicyCommand',
+      'AttachRolePolicyCommand',
+      'PutRolePolicyCommand',
+    ]);
+    expect(
+      parsed(mocks.iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument'),
+    ).toEqual({ RoleName: 'mission-lambda-role', PolicyDocument: EXPECTED_TRUST });
+    mocks.iam.resetHistory();
+    await result.undo?.();
+    expect(writeCalls().map(([n]) => n)).toEqual([
+      'UpdateAssumeRolePolicyCommand',
+      'DetachRolePolicyCommand',
+      'DeleteRolePolicyCommand',
+    ]);
+    expect(
+      parsed(mocks.iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument'),
+    ).toEqual({ RoleName: 'mission-lambda-role', PolicyDocument: oldTrust });
+    expect(mocks.iam.commandCalls(DeleteRolePolicyCommand)[0]?.args[0].input).toEqual({
+      RoleName: 'mission-lambda-role',
+      PolicyName: 'mission-kms-decrypt',
+    });
+  });
+
+  it('reverts the writes that succeeded when one of them fails', async () => {
+    mocks.iam.on(AttachRolePolicyCommand).rejects(awsError('AccessDenied', 403));
+    const { ctx } = testStackContext();
+    const found = existing({ attachedPolicyArns: [] });
+    await expect(ensureRole(ctx, found, OTHER_KEY_ARN)).rejects.toThrow(/AccessDenied/);
+    const puts = mocks.iam
+      .commandCalls(PutRolePolicyCommand)
+      .map((c) => JSON.parse(String(c.args[0].input.PolicyDocument)));
+    expect(puts).toEqual([expectedDecrypt(OTHER_KEY_ARN), expectedDecrypt(KEY_ARN)]);
+    expect(mocks.iam.commandCalls(DetachRolePolicyCommand)).toHaveLength(0);
+  });
+});
