@@ -1,61 +1,33 @@
-// Posting to Slack: a per-attempt timeout, retries with backoff for network errors, 5xx and 429
-// (honouring Retry-After) while the invocation has time left, and Slack's own answer on a refusal.
+// POST to Slack with a timeout; network errors, 5xx and 429 retried with backoff while the invocation has time.
+/** @import { DeliverOptions, DeliverSettings } from './types.js' */
 
-/**
- * @typedef {object} DeliverOptions
- * @property {() => number} [remainingMs] time left in the invocation (context.getRemainingTimeInMillis)
- * @property {(ms: number) => Promise<void>} [sleep]
- * @property {(line: string) => void} [log]
- * @property {number} [attemptTimeoutMs] longest wait for one answer
- * @property {number} [baseDelayMs] first backoff; doubled each retry, capped at maxDelayMs
- * @property {number} [maxDelayMs]
- * @property {number} [safetyMarginMs] time kept back so the function can still report its error
- * @property {number} [minAttemptMs] an attempt with less time than this is not started
- */
-
-/** Module-level defaults; tests may change them (e.g. `sleep`). */
+/** @type {DeliverSettings} defaults (tests may change them) */
 export const settings = {
   attemptTimeoutMs: 5000,
   baseDelayMs: 500,
   maxDelayMs: 4000,
   safetyMarginMs: 1000,
   minAttemptMs: 500,
-  /** @param {number} ms @returns {Promise<void>} */
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  /** @param {string} line */
-  log: (line) => console.log(line),
+  log: console.log,
 };
 
-/** Slack refused the message or could not be reached in time; `retryable` is false for 4xx other than 429. */
 export class SlackError extends Error {
-  /** @param {string} message @param {{ status?: number, retryable: boolean, cause?: unknown }} info */
-  constructor(message, info) {
-    super(message, info.cause === undefined ? undefined : { cause: info.cause });
+  /** @param {string} message @param {number | undefined} status @param {boolean} retryable @param {unknown} [cause] */
+  constructor(message, status, retryable, cause) {
+    super(message, { cause });
     this.name = 'SlackError';
-    this.status = info.status;
-    this.retryable = info.retryable;
+    this.status = status;
+    this.retryable = retryable;
   }
 }
 
-/** @param {string | null} header @returns {number | undefined} milliseconds */
-function retryAfter(header) {
-  const seconds = Number(header);
-  if (header && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = header ? Date.parse(header) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** @param {Response} response */
-async function answer(response) {
-  const body = (await response.text().catch(() => '')).trim().replace(/\s+/g, ' ').slice(0, 200);
-  return `${response.status}${body ? ` ${body}` : ''}`;
-}
+/** @param {number} n */
+const attempts = (n) => `${n} attempt${n === 1 ? '' : 's'}`;
 
 /**
- * POSTs `payload` as JSON to the webhook. Resolves with the number of attempts once Slack accepted it; throws a
- * SlackError when Slack refuses it (at once) or when retries run out of time. The URL is never logged.
- * @param {string} url @param {unknown} payload @param {DeliverOptions} [options]
- * @returns {Promise<{ attempts: number }>}
+ * Resolves once Slack accepts; throws a SlackError when Slack refuses, or when retrying would overrun the
+ * invocation. Never logs the URL. @param {string} url @param {unknown} payload @param {DeliverOptions} [options]
  */
 export async function postToSlack(url, payload, options = {}) {
   const o = { ...settings, ...options };
@@ -63,17 +35,18 @@ export async function postToSlack(url, payload, options = {}) {
   const body = JSON.stringify(payload);
   /** @type {SlackError | undefined} */
   let last;
-  for (let attempt = 1; ; attempt++) {
+  for (let n = 1; ; n++) {
     const timeout = Math.min(o.attemptTimeoutMs, remaining() - o.safetyMarginMs);
     if (timeout < o.minAttemptMs) {
-      const left = Math.max(0, Math.round(remaining()));
+      const why = last ? `${last.message}; gave up after ${attempts(n - 1)}` : 'Slack was not tried';
       throw new SlackError(
-        `${last ? `${last.message}; gave up after ${plural(attempt - 1, 'attempt')}` : 'Slack was not tried'}: only ${left} ms of the invocation left`,
-        { status: last?.status, retryable: true, cause: last },
+        `${why}: only ${Math.round(remaining())} ms of the invocation left`,
+        last?.status,
+        true,
+        last,
       );
     }
-    /** @type {number | undefined} */
-    let wait;
+    let wait = 0;
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -81,45 +54,42 @@ export async function postToSlack(url, payload, options = {}) {
         body,
         signal: AbortSignal.timeout(timeout),
       });
-      if (response.ok) {
-        await response.text(); // read to the end so the connection is kept alive for the next invocation
-        return { attempts: attempt };
-      }
-      const text = await answer(response);
+      // Read to the end, so the connection is kept for the next invocation.
+      const text = (await response.text()).trim().replace(/\s+/g, ' ').slice(0, 200);
+      if (response.ok) return { attempts: n };
+      const answer = `${response.status}${text ? ` ${text}` : ''}`;
       if (response.status !== 429 && response.status < 500) {
-        throw new SlackError(`Slack rejected the message (${text})`, {
-          status: response.status,
-          retryable: false,
-        });
+        throw new SlackError(`Slack rejected the message (${answer})`, response.status, false);
       }
-      last = new SlackError(`Slack answered ${text}`, { status: response.status, retryable: true });
-      if (response.status === 429) wait = retryAfter(response.headers.get('retry-after'));
+      last = new SlackError(`Slack answered ${answer}`, response.status, true);
+      const after = Number(response.headers.get('retry-after'));
+      if (response.status === 429 && after > 0) wait = after * 1000;
     } catch (error) {
-      if (error instanceof SlackError && !error.retryable) throw error;
-      if (!(error instanceof SlackError)) {
-        const e = /** @type {Error & { cause?: { code?: string } }} */ (error);
-        const why =
-          e.name === 'TimeoutError'
-            ? `no answer within ${timeout} ms`
-            : `${e.cause?.code ?? e.name}: ${e.message}`;
-        // fetch puts a malformed URL in its message: the URL is a credential, never let it out
-        const safe = why.split(url).join('<webhook URL>');
-        last = new SlackError(`Slack could not be reached (${safe})`, { retryable: true, cause: error });
-      }
-    }
-    const backoff = Math.min(o.baseDelayMs * 2 ** (attempt - 1), o.maxDelayMs);
-    const delay = Math.max(wait ?? 0, backoff);
-    if (remaining() - delay - o.safetyMarginMs < o.minAttemptMs) {
-      const reason = last ? last.message : 'Slack failed';
-      throw new SlackError(
-        `${reason}; gave up after ${plural(attempt, 'attempt')}, as waiting ${delay} ms more would overrun the invocation`,
-        { status: last?.status, retryable: true, cause: last },
+      if (error instanceof SlackError) throw error;
+      const e = /** @type {Error & { cause?: { code?: string } }} */ (error);
+      const why =
+        e.name === 'TimeoutError'
+          ? `no answer within ${timeout} ms`
+          : `${e.cause?.code ?? e.name}: ${e.message}`;
+      // fetch puts a malformed URL in its message
+      last = new SlackError(
+        `Slack could not be reached (${why.split(url).join('<webhook URL>')})`,
+        undefined,
+        true,
+        error,
       );
     }
-    o.log(`${last?.message ?? 'Slack failed'}; retrying in ${delay} ms (attempt ${attempt + 1})`);
+    const delay = Math.max(wait, Math.min(o.baseDelayMs * 2 ** (n - 1), o.maxDelayMs));
+    if (remaining() - delay - o.safetyMarginMs < o.minAttemptMs) {
+      const why = `${last.message}; gave up after ${attempts(n)}`;
+      throw new SlackError(
+        `${why}, as waiting ${delay} ms more would overrun the invocation`,
+        last.status,
+        true,
+        last,
+      );
+    }
+    o.log(`${last.message}; retrying in ${delay} ms (attempt ${n + 1})`);
     await o.sleep(delay);
   }
 }
-
-/** @param {number} n @param {string} word */
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,8 +1,55 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import archiver from 'archiver';
+
 /**
  * The deployment package: handler-template/ zipped deterministically (sorted entries, fixed timestamps
- * and modes), so the same code always has the same CodeSha256. CONTRACT STUB: implemented with the
- * notifier work.
+ * and modes, no directory entries), so the same code always has the same CodeSha256 on any machine.
  */
-export async function buildHandlerZip(_dir?: string): Promise<{ zip: Buffer; codeSha256: string }> {
-  throw new Error('not implemented');
+
+/** handler-template/ at the package root (this file is src/handler-zip.ts or dist/handler-zip.js). */
+export const HANDLER_DIR = fileURLToPath(new URL('../handler-template/', import.meta.url));
+
+/** Stored in every entry: DOS time starts at 1980; archiver writes UTC, so no time zone leaks in. */
+const FIXED_DATE = new Date('1980-01-01T00:00:00Z');
+const FILE_MODE = 0o644;
+
+/** Only what runs goes in: the ES modules of the handler, without tests or type declarations. */
+export function isRuntimeFile(path: string): boolean {
+  return /\.mjs$/.test(path) && !/\.(test|spec)\.mjs$/.test(path);
+}
+
+async function listRuntimeFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .filter((path) => isRuntimeFile(path) && !path.split('/').includes('node_modules'))
+    .sort();
+}
+
+export async function buildHandlerZip(
+  dir: string = HANDLER_DIR,
+): Promise<{ zip: Buffer; codeSha256: string }> {
+  const files = await listRuntimeFiles(dir);
+  if (!files.includes('index.mjs'))
+    throw new Error(`${dir} has no index.mjs: the handler package is incomplete.`);
+  const contents = await Promise.all(files.map((f) => readFile(join(dir, f))));
+  const archive = archiver('zip', { zlib: { level: 9 } });
+  const chunks: Buffer[] = [];
+  archive.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on('end', () => resolve());
+    archive.on('error', reject);
+    archive.on('warning', reject);
+  });
+  files.forEach((name, i) => {
+    archive.append(contents[i] ?? Buffer.alloc(0), { name, date: FIXED_DATE, mode: FILE_MODE });
+  });
+  await archive.finalize();
+  await done;
+  const zip = Buffer.concat(chunks);
+  return { zip, codeSha256: createHash('sha256').update(zip).digest('base64') };
 }

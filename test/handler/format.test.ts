@@ -8,9 +8,9 @@ import {
   formatMessage,
   formatRecord,
   LIMITS,
-  type SlackPayload,
   truncate,
 } from '../../handler-template/format.mjs';
+import type { SlackPayload } from '../../handler-template/types.js';
 
 type Json = Record<string, unknown>;
 const fixture = (name: string): Json =>
