@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/test.js';
 import { ACCOUNT, mockAws, REGION } from '../helpers/aws.js';
@@ -30,7 +30,9 @@ const tutorial = JSON.parse(
 ) as { Records: Array<Record<string, unknown> & { Sns: Record<string, unknown> }> };
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+/** A JSON payload as Lambda returns it (the SDK wraps the bytes in a blob adapter). */
+const bytes = (value: unknown) =>
+  new TextEncoder().encode(JSON.stringify(value)) as unknown as InvokeCommandOutput['Payload'];
 const REQ = '6f1c2e3d-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
 const OK_LOG = [
   `START RequestId: ${REQ} Version: $LATEST`,
@@ -50,7 +52,8 @@ interface SentEvent {
 function invoked() {
   const calls = aws.lambda.commandCalls(InvokeCommand);
   expect(calls).toHaveLength(1);
-  const input = calls[0]?.args[0].input ?? {};
+  const input = calls[0]?.args[0].input;
+  if (!input) throw new Error('no Invoke');
   const event = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as SentEvent;
   const record = event.Records[0];
   if (!record) throw new Error('no record in the event');
