@@ -30,7 +30,8 @@ export function fakeAws(where) {
     logGroups: new Map(), // name → { retention, tags }
     functions: new Map(), // name → { config, tags, statements }
     alarms: new Map(), // name → { alarm, tags }
-    instances: [], // { id, name, type }
+    /** @type {Array<{ id: string, name?: string, type?: string }>} */
+    instances: [],
   };
   /** Scripted failures: command → errors thrown by its next calls (in order). */
   const failures = new Map();

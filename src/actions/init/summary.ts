@@ -76,7 +76,8 @@ export function summaryJson(input: SummaryInput): Record<string, unknown> {
   };
   if (report.failure) {
     doc.error = { step: report.failure.id, message: awsMessage(report.failure.error) };
-    doc.rolledBack = report.undone.length > 0 && report.undone.every((u) => u.ok);
+    // True when everything this run did was undone (nothing to undo counts); false with --no-rollback.
+    doc.rolledBack = input.answers.rollback && report.undone.every((u) => u.ok);
   }
   if (input.testAlarm) {
     doc.testAlarm = {

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { InterruptedError } from '../../src/errors.js';
+import { awsError } from './fake-aws.mjs';
+import { firstRunOptions, NEW_WEBHOOK, resultDoc, runInit, TOPIC_ARN, useFakeAws } from './harness.js';
+
+const aws = useFakeAws();
+
+const denied = (action: string) =>
+  awsError(
+    'AccessDeniedException',
+    403,
+    `User: arn:aws:iam::123456789012:user/alice is not authorized to perform: ${action}`,
+  );
+
+/** The write that fails, and the title of the step it belongs to. */
+const FAILURES: Array<[command: string, step: string]> = [
+  ['CreateTopic', 'SNS topic mission-sns'],
+  ['CreateKey', 'KMS key alias/mission-kms-key'],
+  ['CreateAlias', 'KMS key alias/mission-kms-key'],
+  ['CreateLogGroup', 'Log group /aws/lambda/mission-lambda'],
+  ['PutRetentionPolicy', 'Log group /aws/lambda/mission-lambda'],
+  ['CreateRole', 'IAM role mission-lambda-role'],
+  ['AttachRolePolicy', 'IAM role mission-lambda-role'],
+  ['PutRolePolicy', 'IAM role mission-lambda-role'],
+  ['Encrypt', 'Encrypt the webhook URL'],
+  ['CreateFunction', 'Lambda function mission-lambda'],
+  ['AddPermission', 'Lambda permission for SNS'],
+  ['Subscribe', 'Subscription of mission-lambda to mission-sns'],
+  ['PutMetricAlarm', 'CPU alarm mission-cpu-alarm'],
+];
+
+/** What an account holds that matters: anything but keys pending deletion. */
+function live(snapshot: ReturnType<typeof aws.fake.snapshot>) {
+  const keys = Object.fromEntries(
+    Object.entries(snapshot.keys as Record<string, { state: string }>).filter(
+      ([, k]) => k.state !== 'PendingDeletion',
+    ),
+  );
+  return { ...snapshot, keys };
+}
+
+const EMPTY = {
+  topics: {},
+  subscriptions: {},
+  keys: {},
+  aliases: {},
+  roles: {},
+  logGroups: {},
+  functions: {},
+  alarms: {},
+};
+
+describe('init, a step fails on a first run', () => {
+  it.each(FAILURES)(
+    '%s fails → the step and AWS message are reported, and everything created is undone',
+    async (command, step) => {
+      aws.fake.failAlways(command, denied(command));
+      const run = await runInit({ json: true });
+      expect(run.exitCode).toBe(1);
+      expect((run.error as Error).message).toBe(
+        `init failed at "${step}": AccessDeniedException: User: arn:aws:iam::123456789012:user/alice is not authorized to perform: ${command}`,
+      );
+      // Nothing remains: every resource deleted, every key created scheduled for deletion at 7 days.
+      expect(live(aws.fake.snapshot())).toEqual(EMPTY);
+      for (const input of aws.inputs('ScheduleKeyDeletion')) expect(input.PendingWindowInDays).toBe(7);
+      expect(aws.inputs('ScheduleKeyDeletion')).toHaveLength(command === 'CreateKey' ? 0 : 1);
+      const doc = resultDoc(run) as ReturnType<typeof resultDoc> & { error: unknown; rolledBack: boolean };
+      expect(doc.ok).toBe(false);
+      expect(doc.error).toEqual({ step: expect.any(String), message: expect.stringContaining(command) });
+      expect(doc.rolledBack).toBe(true);
+      expect(Object.values(doc.resources).every((v) => v === null)).toBe(true);
+    },
+  );
+
+  it('undoes in reverse order of completion (role policies before the role, alias before the key)', async () => {
+    aws.fake.failAlways('CreateFunction', denied('lambda:CreateFunction'));
+    await runInit();
+    const undo = aws.writes().slice(aws.writes().indexOf('CreateFunction') + 1);
+    expect(undo.indexOf('DeleteRolePolicy')).toBeLessThan(undo.indexOf('DeleteRole'));
+    expect(undo.indexOf('DetachRolePolicy')).toBeLessThan(undo.indexOf('DeleteRole'));
+    expect(undo.indexOf('DeleteRole')).toBeLessThan(undo.indexOf('ScheduleKeyDeletion'));
+    expect(undo.indexOf('DeleteAlias')).toBeLessThan(undo.indexOf('ScheduleKeyDeletion'));
+    expect(undo).toEqual(expect.arrayContaining(['DeleteTopic', 'DeleteLogGroup', 'DeleteAlarms']));
+  });
+
+  it('leaves what existed before the run exactly as it was', async () => {
+    // Topic, key and log group exist from an earlier, partial setup.
+    await runInit({ options: firstRunOptions({ alarm: false, instanceId: undefined }) });
+    aws.fake.state.functions.clear();
+    aws.fake.state.roles.clear();
+    aws.fake.state.subscriptions.clear();
+    const before = aws.fake.snapshot();
+    aws.clearCalls();
+
+    aws.fake.failAlways('CreateFunction', denied('lambda:CreateFunction'));
+    const run = await runInit();
+    expect(run.exitCode).toBe(1);
+    expect(aws.fake.snapshot()).toEqual(before);
+    const writes = aws.writes();
+    for (const untouched of [
+      'DeleteTopic',
+      'ScheduleKeyDeletion',
+      'DeleteAlias',
+      'DeleteLogGroup',
+      'PutRetentionPolicy',
+    ])
+      expect(writes).not.toContain(untouched);
+    expect(writes).toEqual(expect.arrayContaining(['DeleteRole', 'DeleteAlarms']));
+    const stdout = run.io.stdout.join('\n');
+    expect(stdout).toContain('What remains:');
+    expect(stdout).toContain(TOPIC_ARN);
+    expect(stdout).toContain('alarm-to-slack teardown --name mission');
+  });
+
+  it('an update that fails is reverted: the alarm threshold and the function are as before', async () => {
+    await runInit();
+    const before = aws.fake.snapshot();
+    aws.clearCalls();
+    aws.fake.failAlways('UpdateFunctionConfiguration', denied('lambda:UpdateFunctionConfiguration'));
+    const run = await runInit({ options: firstRunOptions({ webhookUrl: NEW_WEBHOOK, threshold: '90' }) });
+    expect(run.exitCode).toBe(1);
+    expect(aws.inputs('PutMetricAlarm').map((i) => i.Threshold)).toEqual([90, 50]);
+    expect(aws.fake.snapshot()).toEqual(before);
+  });
+
+  it('--no-rollback keeps what was created and says what remains', async () => {
+    aws.fake.failAlways('CreateFunction', denied('lambda:CreateFunction'));
+    const run = await runInit({ options: firstRunOptions({ rollback: false }), json: true });
+    expect(run.exitCode).toBe(1);
+    expect(aws.writes().filter((w) => /^(Delete|Detach|Schedule|Unsubscribe)/.test(w))).toEqual([]);
+    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & { rolledBack: boolean };
+    expect(doc.rolledBack).toBe(false);
+    expect(doc.resources.topicArn).toBe(TOPIC_ARN);
+    expect(doc.resources.roleArn).not.toBeNull();
+    expect(doc.resources.functionArn).toBeNull();
+  });
+
+  it('Ctrl-C stops starting steps, rolls back what was created, and exits 130', async () => {
+    const controller = new AbortController();
+    aws.fake.fail('CreateRole', () => {
+      controller.abort();
+      return undefined; // CreateRole itself succeeds; nothing after it starts
+    });
+    const run = await runInit({ signal: controller.signal });
+    expect(run.error).toBeInstanceOf(InterruptedError);
+    expect(run.exitCode).toBe(130);
+    expect(aws.writes()).not.toContain('CreateFunction');
+    expect(live(aws.fake.snapshot())).toEqual(EMPTY);
+    expect(run.io.stdout.join('\n')).toContain('was interrupted');
+  });
+
+  it('Ctrl-C before any change exits 130 having written nothing', async () => {
+    const controller = new AbortController();
+    aws.fake.fail('GetCallerIdentity', () => {
+      controller.abort();
+      return undefined;
+    });
+    const run = await runInit({ signal: controller.signal });
+    expect(run.exitCode).toBe(130);
+    expect(aws.writes()).toEqual([]);
+  });
+});

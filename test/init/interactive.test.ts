@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError } from '../../src/errors.js';
+import type { Answer } from '../helpers/io.js';
+import { awsError } from './fake-aws.mjs';
+import { INSTANCE, runInit, useFakeAws, WEBHOOK, WEBHOOK_SECRET } from './harness.js';
+
+const aws = useFakeAws();
+
+const NO_FLAGS = { verifyWebhook: false };
+
+function prompts(
+  overrides: { instance?: unknown; apply?: boolean; test?: boolean; extra?: Answer[] } = {},
+): Answer[] {
+  return [
+    { kind: 'password', match: /Slack incoming-webhook URL/, answer: WEBHOOK },
+    { kind: 'input', match: /Channel label/, answer: '#alerts' },
+    { kind: 'input', match: /Mention on ALARM/, answer: '<!here>' },
+    { kind: 'select', match: /CPU alarm/, answer: overrides.instance ?? INSTANCE },
+    ...(overrides.extra ?? []),
+    { kind: 'input', match: /Alarm when average CPU \(%\) is at least/, answer: '85' },
+    { kind: 'confirm', match: /Apply this plan\?/, answer: overrides.apply ?? true },
+    ...(overrides.apply === false
+      ? []
+      : [
+          {
+            kind: 'confirm' as const,
+            match: /Send a test alarm to Slack now\?/,
+            answer: overrides.test ?? true,
+          },
+        ]),
+  ];
+}
+
+describe('init, interactive', () => {
+  it('asks for what is missing, offers the running instances, confirms the plan and sends a test alarm', async () => {
+    aws.fake.state.instances.push(
+      { id: 'i-0fffffffffffffff0', name: undefined, type: 't3.micro' },
+      { id: INSTANCE, name: 'web-1', type: 't3.small' },
+    );
+    const run = await runInit({ interactive: true, options: NO_FLAGS, answers: prompts() });
+    expect(run.error).toBeUndefined();
+    expect(run.io.remainingAnswers()).toBe(0);
+
+    const select = run.io.asked.find((a) => a.kind === 'select');
+    expect(select?.choices?.map((c) => c.name)).toEqual([
+      `${INSTANCE} (web-1)`,
+      'i-0fffffffffffffff0',
+      'Type an instance id',
+      "No alarm (I'll use the topic in my own alarms)",
+    ]);
+    expect(aws.inputs('DescribeInstances')).toEqual([
+      expect.objectContaining({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }),
+    ]);
+    // The answers reach AWS.
+    expect(aws.inputs('PutMetricAlarm')[0]).toMatchObject({
+      Threshold: 85,
+      Dimensions: [{ Name: 'InstanceId', Value: INSTANCE }],
+    });
+    expect(aws.inputs('CreateFunction')[0]).toMatchObject({
+      Environment: { Variables: { slackChannel: '#alerts', slackMention: '<!here>' } },
+    });
+    // The test alarm went through the function, and the summary says so.
+    expect(aws.inputs('Invoke')).toEqual([expect.objectContaining({ FunctionName: 'mission-lambda' })]);
+    expect(run.io.stdout.join('\n')).toContain('Test alarm sent through mission-lambda');
+    expect(run.allOutput).not.toContain(WEBHOOK_SECRET);
+  });
+
+  it('accepts a typed instance id', async () => {
+    const run = await runInit({
+      interactive: true,
+      options: NO_FLAGS,
+      answers: prompts({
+        instance: 'type',
+        extra: [{ kind: 'input', match: /Instance id/, answer: 'i-0aaaaaaaaaaaaaaa1' }],
+      }),
+    });
+    expect(run.error).toBeUndefined();
+    expect(aws.inputs('PutMetricAlarm')[0]).toMatchObject({
+      Dimensions: [{ Name: 'InstanceId', Value: 'i-0aaaaaaaaaaaaaaa1' }],
+    });
+  });
+
+  it('"No alarm" skips the alarm and the threshold question', async () => {
+    const answers = prompts({ instance: 'none' }).filter((a) => !String(a.match).includes('Alarm when'));
+    const run = await runInit({ interactive: true, options: NO_FLAGS, answers });
+    expect(run.error).toBeUndefined();
+    expect(run.io.remainingAnswers()).toBe(0);
+    expect(aws.writes()).not.toContain('PutMetricAlarm');
+  });
+
+  it('still offers typing an id when DescribeInstances is denied', async () => {
+    aws.fake.failAlways(
+      'DescribeInstances',
+      awsError('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'),
+    );
+    const run = await runInit({
+      interactive: true,
+      options: NO_FLAGS,
+      answers: prompts({
+        instance: 'type',
+        extra: [{ kind: 'input', match: /Instance id/, answer: INSTANCE }],
+      }),
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.io.stderr.join('\n')).toContain('Could not list EC2 instances');
+    expect(run.io.asked.find((a) => a.kind === 'select')?.choices?.map((c) => c.value)).toEqual([
+      'type',
+      'none',
+    ]);
+  });
+
+  it('declining the plan exits 1 having changed nothing', async () => {
+    const run = await runInit({ interactive: true, options: NO_FLAGS, answers: prompts({ apply: false }) });
+    expect(run.error).toBeInstanceOf(CancelledError);
+    expect(run.exitCode).toBe(1);
+    expect(aws.writes()).toEqual([]);
+  });
+
+  it('flags given are not asked again; a failing test alarm is reported but the setup succeeds (exit 0)', async () => {
+    aws.fake.failAlways('Invoke', awsError('TooManyRequestsException', 429, 'Rate exceeded'));
+    const run = await runInit({
+      interactive: true,
+      options: {
+        webhookUrl: WEBHOOK,
+        channel: '',
+        mention: '',
+        instanceId: INSTANCE,
+        threshold: '50',
+        verifyWebhook: false,
+      },
+      answers: [
+        { kind: 'confirm', match: /Apply this plan\?/, answer: true },
+        { kind: 'confirm', match: /Send a test alarm/, answer: true },
+      ],
+      json: true,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.io.remainingAnswers()).toBe(0);
+    const doc = run.io.resultJson as { ok: boolean; testAlarm: { ok: boolean; error: string } };
+    expect(doc.ok).toBe(true);
+    expect(doc.testAlarm.ok).toBe(false);
+    expect(doc.testAlarm.error).toMatch(/Rate exceeded/);
+  });
+
+  it('does not ask to confirm when nothing would change', async () => {
+    const flags = {
+      webhookUrl: WEBHOOK,
+      channel: '',
+      mention: '',
+      instanceId: INSTANCE,
+      verifyWebhook: false,
+    };
+    await runInit({ options: flags });
+    aws.clearCalls();
+    const run = await runInit({
+      interactive: true,
+      options: { ...flags, threshold: '50' },
+      answers: [{ kind: 'confirm', match: /Send a test alarm/, answer: false }],
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.io.asked.map((a) => a.message)).toEqual(['Send a test alarm to Slack now?']);
+    expect(aws.writes()).toEqual([]);
+  });
+});
