@@ -1,6 +1,6 @@
 import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { type Invocation, invocationLogLines, readInvocations } from '../aws/logs.js';
-import { awsMessage } from '../errors.js';
+import { awsMessage, InterruptedError } from '../errors.js';
 import type { IO } from '../io/types.js';
 import { type AlarmFound, findAlarm } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
@@ -215,7 +215,14 @@ async function waitForInvocation(
     io.progress.info(
       `  …no invocation in the logs yet (${Math.round(waitedMs / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`,
     );
-    await stack.sleep(Math.min(pollMs, timeoutMs - waitedMs));
+    try {
+      await stack.sleep(Math.min(pollMs, timeoutMs - waitedMs));
+    } catch (error) {
+      // Ctrl-C while waiting: the caller's finally sets the alarm back to OK; exit 130.
+      if (stack.signal?.aborted) throw new InterruptedError('Interrupted while waiting for the function.');
+      throw error;
+    }
+    if (stack.signal?.aborted) throw new InterruptedError('Interrupted while waiting for the function.');
   }
   const waitedMs = now() - started;
   if (invocations.length > 0) {

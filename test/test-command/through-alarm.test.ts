@@ -230,3 +230,25 @@ describe('reading invocations from log lines', () => {
     ]);
   });
 });
+
+describe('interrupting --through-alarm', () => {
+  it('sets the alarm back to OK and exits 130 on Ctrl-C while waiting', async () => {
+    mockStack(aws);
+    const controller = new AbortController();
+    const time = fakeTime();
+    const deps = {
+      now: time.deps.now,
+      sleep: async (ms: number) => {
+        await time.deps.sleep(ms);
+        controller.abort();
+        throw new DOMException('This operation was aborted', 'AbortError');
+      },
+    };
+    const io = scriptedIO({ json: true });
+    await expect(
+      run({ throughAlarm: true }, commandContext(io, { signal: controller.signal }), deps),
+    ).rejects.toMatchObject({ exitCode: 130 });
+    expect(states().map((s) => s.StateValue)).toEqual(['ALARM', 'OK']);
+    expect(io.stdout).toEqual([]);
+  });
+});
