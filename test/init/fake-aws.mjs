@@ -364,6 +364,20 @@ export function fakeAws(where) {
       return { Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: fn.statements }) };
     },
     CreateFunction: (input) => {
+      // As Lambda does: the role must exist and trust Lambda, the key must be usable.
+      const role = [...state.roles.values()].find((r) => r.arn === input.Role);
+      if (!role || !role.trust.includes('lambda.amazonaws.com'))
+        throw awsError(
+          'InvalidParameterValueException',
+          400,
+          'The role defined for the function cannot be assumed by Lambda.',
+        );
+      if (input.KMSKeyArn && state.keys.get(keyOf(input.KMSKeyArn))?.state !== 'Enabled')
+        throw awsError(
+          'KMSAccessDeniedException',
+          502,
+          'Lambda was unable to decrypt the environment variables because KMS access was denied.',
+        );
       if (state.functions.has(input.FunctionName))
         throw awsError('ResourceConflictException', 409, `Function already exist: ${input.FunctionName}`);
       const config = {
@@ -509,7 +523,7 @@ export function fakeAws(where) {
     const scripted = failures.get(name);
     if (scripted) {
       const error = scripted.next.length > 0 ? scripted.next.shift() : scripted.always;
-      const thrown = typeof error === 'function' ? error(input) : error;
+      const thrown = typeof error === 'function' ? await error(input) : error;
       if (thrown) throw thrown;
     }
     const handler = handlers[`${client}.${name}`] ?? handlers[name];
@@ -522,7 +536,8 @@ export function fakeAws(where) {
     answer,
     /**
      * The next calls of `command` (e.g. "CreateFunction") throw these errors, in order. An entry may be a
-     * function of the input returning the error, or nothing to answer normally (e.g. after aborting).
+     * function of the input returning (or resolving to) the error, or nothing to answer normally (e.g.
+     * after aborting, or after a delay).
      */
     fail(command, ...errors) {
       const scripted = failures.get(command) ?? { next: [], always: undefined };

@@ -174,6 +174,26 @@ describe('init, first run', () => {
     expect(at('CreateTopic')).toBeLessThan(at('PutMetricAlarm'));
   });
 
+  it('starts independent steps at once and each dependent one only after what it needs, however slow', async () => {
+    const slow = (ticks: number) => async () => {
+      for (let i = 0; i < ticks; i++) await new Promise((resolve) => setImmediate(resolve));
+      return undefined;
+    };
+    aws.fake.fail('CreateKey', slow(30));
+    aws.fake.fail('PutRolePolicy', slow(30));
+    const run = await runInit();
+    expect(run.exitCode).toBe(0);
+    const sent = aws.writes();
+    const at = (name: string) => sent.indexOf(name);
+    // Topic, log group and the alarm (it needs only the topic) do not wait for the slow key.
+    for (const independent of ['CreateTopic', 'CreateLogGroup', 'PutMetricAlarm'])
+      expect(at(independent)).toBeLessThan(at('Encrypt'));
+    // The function waits for the slow role policy (no CreateFunction retry was needed).
+    expect(at('PutRolePolicy')).toBeLessThan(at('CreateFunction'));
+    expect(aws.inputs('CreateFunction')).toHaveLength(1);
+    expect(run.sleeps).toEqual([]);
+  });
+
   it('shows who and where, a step line per step, and a summary with the ARNs and the next commands', async () => {
     const run = await runInit();
     const stderr = run.io.stderr.join('\n');
