@@ -366,7 +366,7 @@ export function fakeAws(where) {
     CreateFunction: (input) => {
       // As Lambda does: the role must exist and trust Lambda, the key must be usable.
       const role = [...state.roles.values()].find((r) => r.arn === input.Role);
-      if (!role || !role.trust.includes('lambda.amazonaws.com'))
+      if (!role?.trust.includes('lambda.amazonaws.com'))
         throw awsError(
           'InvalidParameterValueException',
           400,
