@@ -184,7 +184,7 @@ export function evaluate(stack: StackContext, f: StatusFound): { rows: StatusRow
       name: names.logGroup,
       present: true,
       healthy,
-      summary: `retention ${healthy ? `${l.retentionDays} days` : 'never expire'}${o.note}`,
+      summary: `retention ${healthy ? `${l.retentionDays} days` : 'none: logs never expire'}${o.note}`,
       details: { retentionDays: l.retentionDays ?? null, owner: o.owner },
     });
     if (!healthy)

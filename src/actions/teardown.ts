@@ -152,7 +152,7 @@ export function summaryText(
     ...report.removed.map((r) => [
       style.ok('✔ removed'),
       r.resource,
-      `${r.name} ${style.dim(`— ${r.detail}`)}`,
+      r.detail === 'removed' ? r.name : `${r.name} ${style.dim(`— ${r.detail}`)}`,
     ]),
     ...report.skipped.map((r) => [
       style.warn('! skipped'),

@@ -49,6 +49,7 @@ export const POLL_MS = 4000;
 export const TIMEOUT_MS = 60_000;
 /** Log events carry AWS's clock; a local clock a little ahead must not hide them. */
 export const CLOCK_SKEW_MS = 10_000;
+const PROGRESS_EVERY_MS = 12_000;
 
 const OTHER_STATE: Record<AlarmState, AlarmState> = { ALARM: 'OK', OK: 'ALARM', INSUFFICIENT_DATA: 'OK' };
 
@@ -161,13 +162,27 @@ export async function sendThroughAlarm(opts: ThroughAlarmOptions): Promise<Throu
     if (checked.alarm.state === state) {
       // CloudWatch notifies only on a change of state: pass through another state first.
       io.progress.info(`The alarm is already ${state}; setting it to ${OTHER_STATE[state]} first.`);
-      changed = true;
       await setState(stack, OTHER_STATE[state], reason);
+      changed = true;
     }
-    changed = true;
     await setState(stack, state, reason);
-    io.progress.info(`Set ${stack.names.alarm} to ${state}; waiting for ${stack.names.functionName} to run…`);
-    result = await waitForInvocation(opts, base, started, now, pollMs, timeoutMs);
+    changed = true;
+    io.progress.info(`Set ${stack.names.alarm} to ${state}.`);
+    io.progress.start('through-alarm', `Waiting for ${stack.names.functionName} to run`);
+    try {
+      result = await waitForInvocation(opts, base, started, now, pollMs, timeoutMs);
+    } catch (error) {
+      // Never leave a spinner running.
+      io.progress.done('through-alarm', { ok: false, text: awsMessage(error), ms: now() - started });
+      throw error;
+    }
+    io.progress.done('through-alarm', {
+      ok: result.ok,
+      text: result.delivered
+        ? 'invoked, no error in its logs'
+        : `not delivered: stopped at the ${result.stoppedAt ?? 'function'}`,
+      ms: result.waitedMs,
+    });
   } finally {
     if (changed && state === 'ALARM') {
       try {
@@ -193,6 +208,7 @@ async function waitForInvocation(
   let invocations: Invocation[] = [];
   // Bounded by the poll count as well as the clock, so that a clock that never moves cannot spin forever.
   const maxPolls = Math.ceil(timeoutMs / Math.max(pollMs, 1)) + 1;
+  let reported = 0;
   for (let poll = 1; ; poll++) {
     const lines = await invocationLogLines(stack.clients.logs, stack.names.logGroup, started - CLOCK_SKEW_MS);
     invocations = readInvocations(lines.map(redactWebhooks));
@@ -212,9 +228,13 @@ async function waitForInvocation(
     if (invocations.some((i) => i.finished))
       return { ...base, ok: true, delivered: true, waitedMs, invocations };
     if (waitedMs >= timeoutMs || poll >= maxPolls) break;
-    io.progress.info(
-      `  …no invocation in the logs yet (${Math.round(waitedMs / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`,
-    );
+    // One line about every 12 s (a spinner shows the wait on a TTY meanwhile).
+    if (Math.floor(waitedMs / PROGRESS_EVERY_MS) > reported) {
+      reported = Math.floor(waitedMs / PROGRESS_EVERY_MS);
+      io.progress.info(
+        `  …no invocation in the logs yet (${Math.round(waitedMs / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`,
+      );
+    }
     try {
       await stack.sleep(Math.min(pollMs, timeoutMs - waitedMs));
     } catch (error) {

@@ -38,7 +38,8 @@ function throughHuman(style: Style, o: ThroughAlarmOutcome): string {
         `${style.ok('✔')} ${o.alarmName} → SNS → ${o.functionName} → Slack: the ${o.state} notification was delivered (seen in the logs after ${seconds}).`,
       ]
     : [`${style.fail('✖')} The chain stopped at the ${o.stoppedAt ?? 'function'}: ${o.error}`];
-  if (o.restoredToOk) lines.push(`  ${o.alarmName} was set back to OK (Slack gets an OK message too).`);
+  if (o.restoredToOk)
+    lines.push(`  ${o.alarmName} was set back to OK${o.delivered ? ' (Slack gets an OK message too)' : ''}.`);
   return lines.join('\n');
 }
 

@@ -94,7 +94,9 @@ describe('alarm-to-slack test --through-alarm', () => {
       restoredToOk: true,
       invocations: [{ requestId: REQ, finished: true }],
     });
-    expect(io.stderr.join('\n')).toContain('no invocation in the logs yet (8 s of 60 s)');
+    expect(io.stderr.join('\n')).toContain(
+      '✔ Waiting for mission-lambda to run — invoked, no error in its logs',
+    );
   });
 
   it('reports delivery in human output', async () => {
@@ -117,6 +119,11 @@ describe('alarm-to-slack test --through-alarm', () => {
       hint: expect.stringContaining('alarm-to-slack init --name mission'),
     });
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBe(60_000);
+    // Progress about every 12 s, and the wait's own line at the end.
+    expect(io.stderr.filter((l) => l.includes('no invocation in the logs yet'))).toHaveLength(4);
+    expect(io.stderr).toContain(
+      '✖ Waiting for mission-lambda to run — not delivered: stopped at the subscription (60.0 s)',
+    );
     expect(aws.logs.commandCalls(FilterLogEventsCommand).length).toBe(16);
     expect(io.resultJson).toMatchObject({
       ok: false,
