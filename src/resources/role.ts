@@ -185,34 +185,19 @@ export async function ensureRole(
   };
 
   if (!found) {
-    const out = await iam.send(
-      new CreateRoleCommand({
-        RoleName,
-        AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
-        Description: roleDescription(ctx.names.stack),
-        Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }],
-      }),
-    );
-    const arn = out.Role?.Arn ?? ctx.arns.roleArn;
-    const deleteRole = async () => {
-      await iam.send(new DeleteRoleCommand({ RoleName }));
-    };
-    const put: Write = {
-      run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
-      undo: () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
-    };
-    let undoPolicies: () => Promise<void>;
+    const role = await ensureRoleTrust(ctx, undefined);
+    let policies: Ensured<{ arn: string }>;
     try {
-      undoPolicies = await applyAll([attach, put]);
+      policies = await ensureRolePolicies(ctx, undefined, keyArn);
     } catch (error) {
-      await deleteRole().catch(() => {});
+      await role.undo?.().catch(() => {});
       throw error;
     }
     const undo = async () => {
-      await undoPolicies();
-      await deleteRole();
+      await policies.undo?.();
+      await role.undo?.();
     };
-    return { change: 'created', value: { arn }, undo };
+    return { change: 'created', value: role.value, undo };
   }
 
   const diff = roleDiff(ctx, found, keyArn);
@@ -239,6 +224,80 @@ export async function ensureRole(
   if (writes.length === 0) return { change: 'unchanged', value: { arn: found.arn } };
   const undo = await applyAll(writes);
   return { change: 'updated', value: { arn: found.arn }, undo };
+}
+
+/**
+ * The role and its trust policy only: CreateRole (trust, description, stack tag) when missing, or
+ * UpdateAssumeRolePolicy when the trust differs. With ensureRolePolicies, lets init create the role
+ * while the key is being created (the policies need the key's ARN; the role does not).
+ * Undo: the role deleted (after its policies), or the previous trust restored.
+ */
+export async function ensureRoleTrust(
+  ctx: StackContext,
+  found: RoleFound | undefined,
+): Promise<Ensured<{ arn: string }>> {
+  const iam = ctx.clients.iam;
+  const RoleName = ctx.names.role;
+  if (!found) {
+    const out = await iam.send(
+      new CreateRoleCommand({
+        RoleName,
+        AssumeRolePolicyDocument: JSON.stringify(trustPolicy()),
+        Description: roleDescription(ctx.names.stack),
+        Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }],
+      }),
+    );
+    const undo = async () => {
+      await iam.send(new DeleteRoleCommand({ RoleName }));
+    };
+    return { change: 'created', value: { arn: out.Role?.Arn ?? ctx.arns.roleArn }, undo };
+  }
+  if (samePolicy(found.trustPolicy, trustPolicy())) return { change: 'unchanged', value: { arn: found.arn } };
+  const previous = found.trustPolicy;
+  const update = (doc: PolicyDocument) =>
+    iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(doc) }));
+  await update(trustPolicy());
+  const undo = async () => {
+    if (previous) await update(previous);
+  };
+  return { change: 'updated', value: { arn: found.arn }, undo };
+}
+
+/**
+ * AWSLambdaBasicExecutionRole attached and the inline kms:Decrypt policy on `keyArn`, concurrently;
+ * only what is missing or differs (`found` undefined: a role just created, so both). A partial failure
+ * is undone before the error is thrown. Undo: detach / delete, or the previous inline policy restored.
+ */
+export async function ensureRolePolicies(
+  ctx: StackContext,
+  found: RoleFound | undefined,
+  keyArn: string,
+): Promise<Ensured<{ arn: string }>> {
+  const iam = ctx.clients.iam;
+  const RoleName = ctx.names.role;
+  const PolicyArn = ctx.arns.basicExecutionPolicyArn;
+  const PolicyName = ctx.names.policy;
+  const arn = found?.arn ?? ctx.arns.roleArn;
+  const putDecrypt = (doc: PolicyDocument) =>
+    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
+  const writes: Write[] = [];
+  if (!found?.attachedPolicyArns.includes(PolicyArn)) {
+    writes.push({
+      run: () => iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn })),
+      undo: () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
+    });
+  }
+  if (!found || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn))) {
+    const previous = found?.decryptPolicy;
+    writes.push({
+      run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
+      undo: () =>
+        previous ? putDecrypt(previous) : iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
+    });
+  }
+  if (writes.length === 0) return { change: 'unchanged', value: { arn } };
+  const undo = await applyAll(writes);
+  return { change: found ? 'updated' : 'created', value: { arn }, undo };
 }
 
 /** Detaches managed policies, deletes inline policies, deletes the role; no-op when gone. */
