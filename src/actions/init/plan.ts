@@ -50,7 +50,7 @@ export async function planCiphertext(
   }
   if (!existing) return { kind: 'encrypt', url, reason: 'first encryption' };
   if (!reused) return { kind: 'encrypt', url, reason: 'key replaced' };
-  if (await ciphertextMatches(stack, existing, url))
+  if (await ciphertextMatches(stack, existing, url, d.key?.arn))
     return { kind: 'keep', ciphertext: existing, reason: 'same URL' };
   return { kind: 'encrypt', url, reason: 'new URL' };
 }

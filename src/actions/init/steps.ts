@@ -1,23 +1,25 @@
 import { ensureAlarm } from '../../resources/alarm.js';
 import type { Ensured, StackContext } from '../../resources/context.js';
 import { ensureFunction } from '../../resources/function.js';
-import { encryptWebhook, ensureKey } from '../../resources/key.js';
+import { createKey, encryptWebhook, ensureKeyAlias } from '../../resources/key.js';
 import { ensureLogGroup } from '../../resources/log-group.js';
 import { ensurePermission } from '../../resources/permission.js';
-import { ensureRole } from '../../resources/role.js';
+import { ensureRolePolicies, ensureRoleTrust } from '../../resources/role.js';
 import { ensureSubscription } from '../../resources/subscription.js';
 import { ensureTopic } from '../../resources/topic.js';
 import type { Step, StepDone } from '../../steps/runner.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
-import { type CiphertextPlan, desiredEnvironment } from './plan.js';
+import { type CiphertextPlan, desiredEnvironment, keyIsReused } from './plan.js';
 
 /** Step ids; also the keys of the JSON `steps` array. */
 export const STEP = {
   topic: 'topic',
   key: 'key',
+  alias: 'key-alias',
   logGroup: 'log-group',
   role: 'role',
+  rolePolicies: 'role-policies',
   encrypt: 'encrypt',
   fn: 'function',
   permission: 'permission',
@@ -41,10 +43,11 @@ export function stepValue<T>(results: ReadonlyMap<string, StepDone>, id: string)
 }
 
 /**
- * The provisioning graph. Topic, key and log group start at once; the role (its inline policy names the
- * key) and the encryption follow the key, concurrently; the function needs role, ciphertext and log
- * group; permission and subscription follow the function; the alarm needs only the topic, so it runs
- * beside the key/role/function chain. Critical path: key → role ‖ encrypt → function → permission ‖ subscription.
+ * The provisioning graph. Topic, key, role (trust only) and log group start at once; what needs the
+ * key's ARN (the alias, the encryption, the role's policies) follows the key, concurrently; the
+ * function needs the role's policies, the ciphertext and the log group; permission and subscription
+ * follow the function; the alarm needs only the topic. Critical path (first run): CreateKey ‖ CreateRole
+ * → Encrypt ‖ PutRolePolicy ‖ CreateAlias → CreateFunction (+ waiter) → AddPermission ‖ Subscribe.
  */
 export function buildSteps(
   stack: StackContext,
@@ -62,7 +65,18 @@ export function buildSteps(
     {
       id: STEP.key,
       title: `KMS key ${n.keyAlias}`,
-      run: async () => done(await ensureKey(stack, d.key)),
+      run: async () =>
+        // The aliased key is reused when Enabled; otherwise a new one is created and the alias moved.
+        d.key && keyIsReused(stack, d)
+          ? { status: 'unchanged', value: { arn: d.key.arn, keyId: d.key.keyId } }
+          : done(await createKey(stack)),
+    },
+    {
+      id: STEP.alias,
+      title: `KMS alias ${n.keyAlias}`,
+      needs: [STEP.key],
+      run: async (r) =>
+        done(await ensureKeyAlias(stack, d.key, stepValue<{ keyId: string }>(r, STEP.key).keyId)),
     },
     {
       id: STEP.logGroup,
@@ -72,8 +86,14 @@ export function buildSteps(
     {
       id: STEP.role,
       title: `IAM role ${n.role}`,
-      needs: [STEP.key],
-      run: async (r) => done(await ensureRole(stack, d.role, stepValue<{ arn: string }>(r, STEP.key).arn)),
+      run: async () => done(await ensureRoleTrust(stack, d.role)),
+    },
+    {
+      id: STEP.rolePolicies,
+      title: `IAM role policies (basic execution, ${n.policy})`,
+      needs: [STEP.role, STEP.key],
+      run: async (r) =>
+        done(await ensureRolePolicies(stack, d.role, stepValue<{ arn: string }>(r, STEP.key).arn)),
     },
     {
       id: STEP.encrypt,
@@ -90,7 +110,7 @@ export function buildSteps(
     {
       id: STEP.fn,
       title: `Lambda function ${n.functionName}`,
-      needs: [STEP.role, STEP.encrypt, STEP.logGroup],
+      needs: [STEP.rolePolicies, STEP.encrypt, STEP.logGroup],
       run: async (r) =>
         done(
           await ensureFunction(stack, d.fn, {
