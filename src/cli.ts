@@ -64,9 +64,16 @@ function action(load: Loader) {
   };
 }
 
+/**
+ * An option whose default is applied by the command (resolveValue), not by commander: its value stays
+ * undefined when the flag is absent, so "given" and "default" differ (a TTY prompt is shown only for
+ * the latter). The default is still shown in --help.
+ */
 function intOption(flags: string, description: string, defaultValue?: string) {
-  const option = new Option(flags, description);
-  return defaultValue === undefined ? option : option.default(undefined, defaultValue);
+  return new Option(
+    flags,
+    defaultValue === undefined ? description : `${description} (default: ${defaultValue})`,
+  );
 }
 
 export function buildProgram(): Command {
