@@ -1,6 +1,101 @@
+import type { DeliverModule, FormatModule, SlackPayload } from '../../handler-template/types.js';
+import type { CommandDeps } from '../actions/deps.js';
 import { CliError } from '../errors.js';
+import { resolveValue } from '../io/resolve.js';
+import { DEFAULT_STACK } from '../names.js';
+import { TIMEOUT_S } from '../resources/function.js';
+import { sampleSnsEvent } from '../sample-alarm.js';
+import { slackHint } from '../slack.js';
+import {
+  maskWebhookUrl,
+  validateRegion,
+  validateStackName,
+  validateState,
+  validateWebhookUrl,
+} from '../validate.js';
 import type { CommandContext } from './context.js';
 
-export async function run(_options: Record<string, unknown>, _ctx: CommandContext): Promise<void> {
-  throw new CliError('`alarm-to-slack preview` is not implemented yet.');
+/**
+ * `alarm-to-slack preview`: the Slack message the notifier builds for a sample alarm, printed (and with
+ * --webhook-url posted), with no AWS account needed. It runs the handler's own modules from
+ * handler-template/ (shipped at the package root, so the same relative URL works from src/ and dist/).
+ */
+export interface PreviewOptions {
+  state?: string;
+  webhookUrl?: string;
+  channel?: string;
+  mention?: string;
+}
+
+const HANDLER_DIR = new URL('../../handler-template/', import.meta.url);
+
+async function handlerModules(): Promise<{ format: FormatModule; deliver: DeliverModule }> {
+  const [format, deliver] = await Promise.all([
+    import(new URL('format.mjs', HANDLER_DIR).href) as Promise<FormatModule>,
+    import(new URL('deliver.mjs', HANDLER_DIR).href) as Promise<DeliverModule>,
+  ]);
+  return { format, deliver };
+}
+
+/** The region shown in the sample: --region, else AWS_REGION / AWS_DEFAULT_REGION when valid, else us-east-1. */
+function sampleRegion(ctx: CommandContext): string {
+  if (ctx.globals.region) return validateRegion(ctx.globals.region);
+  const fromEnv = [ctx.env.AWS_REGION, ctx.env.AWS_DEFAULT_REGION].find(
+    (r) => r && /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r),
+  );
+  return fromEnv ?? 'us-east-1';
+}
+
+export async function run(
+  options: PreviewOptions,
+  ctx: CommandContext,
+  deps: CommandDeps = {},
+): Promise<void> {
+  const { io } = ctx;
+  // Everything is validated before anything is printed or posted (exit 2).
+  const state = validateState(options.state ?? 'ALARM');
+  const stack = validateStackName(ctx.globals.name ?? DEFAULT_STACK);
+  const region = sampleRegion(ctx);
+  const webhook = await resolveValue(io, {
+    flag: '--webhook-url',
+    value: options.webhookUrl,
+    envVar: 'SLACK_WEBHOOK_URL',
+    env: ctx.env,
+    parse: validateWebhookUrl,
+  });
+
+  const { format, deliver } = await handlerModules();
+  const clock = deps.now ?? Date.now;
+  const now = new Date(clock());
+  const event = sampleSnsEvent({ stack, state, region, now, ...(deps.newId ? { newId: deps.newId } : {}) });
+  const record = event.Records[0];
+  if (!record) throw new CliError('The sample event has no record.');
+  const payload: SlackPayload = format.formatRecord(record, {
+    channel: options.channel,
+    mention: options.mention,
+  });
+  io.result(JSON.stringify(payload, null, 2), payload);
+
+  if (!webhook) return;
+  if (webhook.warning) io.progress.warn(webhook.warning);
+  const where = maskWebhookUrl(webhook.url.href);
+  // The function's own time budget, so the retries behave as they would in Lambda.
+  const started = clock();
+  const deadline = started + TIMEOUT_S * 1000;
+  io.progress.start('post', `Post the ${state} sample to ${where}`);
+  try {
+    const { attempts } = await deliver.postToSlack(webhook.url.href, payload, {
+      remainingMs: () => deadline - clock(),
+      log: (line) => io.progress.info(line),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+    const text = `Slack accepted it${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+    io.progress.done('post', { ok: true, text, ms: clock() - started });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.progress.done('post', { ok: false, text: 'failed', ms: clock() - started });
+    const [, status, body] = /\((\d{3}) ([^)]*)\)/.exec(message) ?? [];
+    const hint = status ? slackHint({ ok: false, status: Number(status), body: body ?? '' }) : undefined;
+    throw new CliError(message, { ...(hint ? { hint } : {}), cause: error });
+  }
 }

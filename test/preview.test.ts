@@ -1,0 +1,255 @@
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatRecord } from '../handler-template/format.mjs';
+import type { SlackPayload } from '../handler-template/types.js';
+import type { CommandContext, GlobalOptions } from '../src/commands/context.js';
+import { run } from '../src/commands/preview.js';
+import { describeError, EXIT } from '../src/errors.js';
+import { sampleSnsEvent } from '../src/sample-alarm.js';
+import { type FakeSlack, fakeSlack, HOOK_PATH, OK } from './handler/fake-slack.js';
+import { scriptedIO } from './helpers/io.js';
+
+const NOW = Date.parse('2026-11-24T10:42:27.519Z');
+let ids = 0;
+/** A clock that only the (instant, recorded) sleeps move on, so retries spend the time budget without waiting. */
+let clock = NOW;
+let sleeps: number[] = [];
+const deps = {
+  now: () => clock,
+  newId: () => `id-${++ids}`,
+  sleep: async (ms: number) => {
+    sleeps.push(ms);
+    clock += ms;
+  },
+};
+beforeEach(() => {
+  clock = NOW;
+  sleeps = [];
+});
+
+function context(opts: { json?: boolean; env?: NodeJS.ProcessEnv; globals?: Partial<GlobalOptions> } = {}) {
+  const io = scriptedIO({ json: opts.json ?? false });
+  const ctx: CommandContext = {
+    globals: { json: opts.json ?? false, yes: false, color: false, debug: false, ...opts.globals },
+    io,
+    env: opts.env ?? {},
+    signal: new AbortController().signal,
+    connect: () => Promise.reject(new Error('preview must not touch AWS')),
+  };
+  return { ctx, io };
+}
+
+async function failure(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeDefined();
+  return describeError(error);
+}
+
+let slack: FakeSlack | undefined;
+afterEach(async () => {
+  await slack?.close();
+  slack = undefined;
+});
+
+describe('alarm-to-slack preview', () => {
+  it('prints the payload the notifier builds for a sample ALARM of the default stack', async () => {
+    const { ctx, io } = context();
+    await run({ state: 'ALARM' }, ctx, deps);
+    expect(io.stdout).toHaveLength(1);
+    const payload = JSON.parse(io.stdout[0] ?? '') as SlackPayload;
+    expect(io.stdout[0]).toBe(JSON.stringify(payload, null, 2));
+    expect(payload.text).toBe('🔴 ALARM: alarm-to-slack-cpu-alarm in US East (N. Virginia)');
+    expect(payload.attachments?.[0]?.color).toBe('#E01E5A');
+    const blocks = JSON.stringify(payload.attachments?.[0]?.blocks);
+    expect(blocks).toContain(
+      'CPUUtilization (AWS/EC2, InstanceId=i-0123456789abcdef0) Average ≥ 50 for 1 datapoint within 1 minute',
+    );
+    expect(blocks).toContain('[87.5 (24/11/26 10:41:27)] was greater than or equal to the threshold (50.0)');
+    expect(blocks).toContain(
+      'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/alarm-to-slack-cpu-alarm',
+    );
+    expect(blocks).toContain('<!date^1795516947^{date_short_pretty} {time_secs}|2026-11-24 10:42:27 UTC>');
+    expect(io.stderr).toEqual([]);
+  });
+
+  it("is exactly what the handler's own format module makes of the sample event", async () => {
+    const { ctx, io } = context({ globals: { name: 'mission', region: 'ap-northeast-2' } });
+    ids = 0;
+    await run({ state: 'OK', channel: '#ops', mention: '<!here>' }, ctx, deps);
+    ids = 0;
+    const event = sampleSnsEvent({
+      stack: 'mission',
+      state: 'OK',
+      region: 'ap-northeast-2',
+      now: new Date(NOW),
+      newId: deps.newId,
+    });
+    const expected = formatRecord(event.Records[0] ?? {}, { channel: '#ops', mention: '<!here>' });
+    expect(io.resultJson).toEqual(expected);
+    expect((io.resultJson as SlackPayload).text).toBe(
+      '✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)',
+    );
+    expect((io.resultJson as SlackPayload).channel).toBe('#ops');
+  });
+
+  it.each([
+    ['OK', '✅ RESOLVED: alarm-to-slack-cpu-alarm in Europe (Ireland)', '#2EB67D'],
+    ['insufficient_data', '⚪ INSUFFICIENT_DATA: alarm-to-slack-cpu-alarm in Europe (Ireland)', '#9E9E9E'],
+  ])('--state %s (region from AWS_REGION)', async (state, text, color) => {
+    const { ctx, io } = context({ env: { AWS_REGION: 'eu-west-1' } });
+    await run({ state }, ctx, deps);
+    const payload = io.resultJson as SlackPayload;
+    expect(payload.text).toBe(text);
+    expect(payload.attachments?.[0]?.color).toBe(color);
+  });
+
+  it('adds the mention to ALARM messages only', async () => {
+    const alarm = context();
+    await run({ state: 'ALARM', mention: '<!here>' }, alarm.ctx, deps);
+    expect((alarm.io.resultJson as SlackPayload).text).toBe(
+      '<!here> 🔴 ALARM: alarm-to-slack-cpu-alarm in US East (N. Virginia)',
+    );
+    const ok = context();
+    await run({ state: 'OK', mention: '<!here>' }, ok.ctx, deps);
+    expect(JSON.stringify(ok.io.resultJson)).not.toContain('<!here>');
+  });
+
+  it('--json prints the payload as the one JSON document', async () => {
+    const { ctx, io } = context({ json: true });
+    await run({ state: 'ALARM' }, ctx, deps);
+    expect(io.stdout).toHaveLength(1);
+    expect(JSON.parse(io.stdout[0] ?? '')).toEqual(io.resultJson);
+    expect((io.resultJson as SlackPayload).blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🔴 ALARM: alarm-to-slack-cpu-alarm', emoji: true },
+    });
+  });
+
+  it.each([
+    [{ state: 'PANIC' }, {}, '--state must be one of ALARM, OK, INSUFFICIENT_DATA; got "PANIC".'],
+    [{ webhookUrl: 'ftp://hooks.slack.com/services/T000/B000/XXXX' }, {}, '--webhook-url must use https'],
+    [{ webhookUrl: 'not a url' }, {}, '--webhook-url is not a valid URL'],
+    [
+      {},
+      { SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T000/B000/XXXX' },
+      '--webhook-url must use https',
+    ],
+  ])('exits 2 on bad input %j %j before printing anything', async (options, env, message) => {
+    const { ctx, io } = context({ env });
+    const { exitCode, message: text } = await failure(run(options, ctx, deps));
+    expect(exitCode).toBe(EXIT.usage);
+    expect(text).toContain(message);
+    expect(text).not.toContain('T000/B000');
+    expect(io.stdout).toEqual([]);
+  });
+
+  it('exits 2 on a bad --region or --name', async () => {
+    const region = context({ globals: { region: 'Seoul' } });
+    expect((await failure(run({}, region.ctx, deps))).exitCode).toBe(EXIT.usage);
+    const name = context({ globals: { name: '1-bad' } });
+    expect((await failure(run({}, name.ctx, deps))).exitCode).toBe(EXIT.usage);
+  });
+});
+
+describe('alarm-to-slack preview --webhook-url', () => {
+  it('posts the printed payload once, as JSON, and reports success without the URL', async () => {
+    slack = await fakeSlack([OK]);
+    const { ctx, io } = context();
+    await run({ state: 'ALARM', webhookUrl: slack.url }, ctx, deps);
+    expect(slack.requests).toHaveLength(1);
+    const [request] = slack.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe(HOOK_PATH);
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request?.body ?? '')).toEqual(io.resultJson);
+    expect(io.stderr).toHaveLength(1);
+    expect(io.stderr[0]).toMatch(
+      /^✔ Post the ALARM sample to 127\.0\.0\.1:\d+\/services\/T000\/\*\*\*\* .*Slack accepted it/,
+    );
+    for (const line of [...io.stdout, ...io.stderr]) expect(line).not.toContain('B000/XXXX');
+  });
+
+  it('takes the URL from SLACK_WEBHOOK_URL and retries a 500 like the function does', async () => {
+    slack = await fakeSlack([{ status: 500, body: 'internal_error' }, OK]);
+    const { ctx, io } = context({ env: { SLACK_WEBHOOK_URL: slack.url } });
+    await run({ state: 'OK' }, ctx, deps);
+    expect(slack.requests).toHaveLength(2);
+    expect(sleeps).toEqual([500]);
+    expect(io.stderr[0]).toBe('Slack answered 500 internal_error; retrying in 500 ms (attempt 2)');
+    expect(io.stderr[1]).toMatch(/Slack accepted it after 2 attempts/);
+  });
+
+  it.each([
+    [404, 'no_service', 'The webhook was revoked or mistyped'],
+    [403, 'invalid_token', 'The webhook was revoked or mistyped'],
+    [410, 'channel_is_archived', "The webhook's channel is archived or gone"],
+  ])('exits 1 with Slack answer %i %s and a hint', async (status, body, hint) => {
+    slack = await fakeSlack([{ status, body }]);
+    const { ctx, io } = context();
+    const error = await failure(run({ state: 'ALARM', webhookUrl: slack.url }, ctx, deps));
+    expect(error.exitCode).toBe(EXIT.failure);
+    expect(error.message).toBe(`Slack rejected the message (${status} ${body})`);
+    expect(error.hint).toContain(hint);
+    expect(slack.requests).toHaveLength(1);
+    expect(io.stdout).toHaveLength(1);
+    expect(io.stderr[0]).toMatch(
+      /^✖ Post the ALARM sample to 127\.0\.0\.1:\d+\/services\/T000\/\*\*\*\* .*failed/,
+    );
+  });
+
+  it('warns about a host other than hooks.slack.com, and gives up on a host it cannot reach within 15 s', async () => {
+    const { ctx, io } = context();
+    // 192.0.2.1 (TEST-NET-1) needs no DNS; test/setup.ts refuses the connection before any packet leaves.
+    const error = await failure(run({ webhookUrl: 'https://192.0.2.1/hooks/T000/B000/XXXX' }, ctx, deps));
+    // The function's 15 s budget less 1 s margin: 0.5+1+2+4+4 s of backoff, and 4 s more would not fit.
+    expect(sleeps).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect(io.stderr[0]).toBe(
+      '! The webhook host 192.0.2.1 is not hooks.slack.com; continuing, as Slack-compatible services accept the same payload.',
+    );
+    expect(error.exitCode).toBe(EXIT.failure);
+    expect(error.message).toMatch(/^Slack could not be reached \(.+\); gave up after 6 attempts/);
+    expect(error.message).not.toContain('B000/XXXX');
+  });
+});
+
+describe('the built binary', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const built = fileURLToPath(new URL('../dist/commands/preview.js', import.meta.url));
+  const sources = ['../src/commands/preview.ts', '../src/sample-alarm.ts', '../src/cli.ts'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
+  beforeAll(async () => {
+    const stale = !existsSync(built) || sources.some((s) => statSync(s).mtimeMs > statSync(built).mtimeMs);
+    // Type errors elsewhere (work in progress) do not stop tsc from emitting.
+    if (stale)
+      await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }).catch(() => {});
+  }, 120_000);
+
+  it('runs `preview --state OK --json` with handler-template/ found from dist/', async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [
+        fileURLToPath(new URL('../dist/cli.js', import.meta.url)),
+        'preview',
+        '--state',
+        'OK',
+        '--json',
+        '--name',
+        'mission',
+        '--region',
+        'ap-northeast-2',
+      ],
+      { cwd: root, env: { PATH: process.env.PATH ?? '', CI: 'true' } },
+    );
+    expect(stderr).toBe('');
+    const payload = JSON.parse(stdout) as SlackPayload;
+    expect(payload.text).toBe('✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)');
+    expect(payload.attachments?.[0]?.color).toBe('#2EB67D');
+  });
+});
