@@ -141,6 +141,8 @@ export function buildProgram(): Command {
     .description('print (or post) the Slack message the notifier builds for a sample alarm; no AWS needed')
     .option('--state <state>', 'ALARM, OK or INSUFFICIENT_DATA', 'ALARM')
     .option('--webhook-url <url>', 'also post the message to this webhook (or env SLACK_WEBHOOK_URL)')
+    .option('--channel <label>', 'channel label sent with the message, as init --channel')
+    .option('--mention <text>', 'added to ALARM messages, as init --mention, e.g. "<!here>"')
     .action(action(() => import('./commands/preview.js')));
 
   return program;
