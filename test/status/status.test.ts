@@ -5,6 +5,7 @@ import { ACCOUNT, mockAws, REGION } from '../helpers/aws.js';
 import { scriptedIO } from '../helpers/io.js';
 import {
   awsError,
+  callNames,
   commandContext,
   KEY_ARN,
   KEY_ID,
@@ -74,7 +75,29 @@ describe('status of a healthy stack', () => {
       okActions: [TOPIC_ARN],
     });
     expect(resource(doc, 'Log group')?.details).toMatchObject({ retentionDays: 30 });
-    // Reads only, and the metrics of the last 24 hours exactly.
+    // Who first, then every read at once; nothing is written.
+    const names = callNames(aws);
+    expect(names[0]).toBe('sts.GetCallerIdentity');
+    expect(names.slice(1).sort()).toEqual(
+      [
+        'cloudwatch.DescribeAlarms',
+        'cloudwatch.GetMetricData',
+        'cloudwatch.ListTagsForResource',
+        'iam.GetRole',
+        'iam.GetRolePolicy',
+        'iam.ListAttachedRolePolicies',
+        'iam.ListRolePolicies',
+        'kms.DescribeKey',
+        'kms.ListResourceTags',
+        'lambda.GetFunction',
+        'lambda.GetPolicy',
+        'logs.DescribeLogGroups',
+        'logs.ListTagsForResource',
+        'sns.GetTopicAttributes',
+        'sns.ListSubscriptionsByTopic',
+        'sns.ListTagsForResource',
+      ].sort(),
+    );
     expect(writes(aws)).toEqual([]);
     const metricInputs = aws.cloudwatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
     const query = (Id: string, MetricName: string) => ({
