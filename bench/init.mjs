@@ -91,10 +91,23 @@ export async function bench() {
   const [one] = first;
   const [two] = again;
   return [
-    { name: `first run, wall time (${LATENCY_MS} ms per AWS call)`, value: median(first.map((r) => r.ms)), unit: 'ms' },
-    { name: 'first run, sequential AWS round trips outside waiters', value: one.depth, unit: 'calls', target: 6 },
+    {
+      name: `first run, wall time (${LATENCY_MS} ms per AWS call)`,
+      value: median(first.map((r) => r.ms)),
+      unit: 'ms',
+    },
+    {
+      name: 'first run, sequential AWS round trips outside waiters',
+      value: one.depth,
+      unit: 'calls',
+      target: 6,
+    },
     { name: 'first run, AWS calls in all', value: one.calls, unit: 'calls' },
-    { name: `re-run (unchanged), wall time (${LATENCY_MS} ms per AWS call)`, value: median(again.map((r) => r.ms)), unit: 'ms' },
+    {
+      name: `re-run (unchanged), wall time (${LATENCY_MS} ms per AWS call)`,
+      value: median(again.map((r) => r.ms)),
+      unit: 'ms',
+    },
     { name: 're-run (unchanged), sequential AWS round trips', value: two.depth, unit: 'calls', target: 6 },
   ];
 }
