@@ -13,7 +13,7 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 async function bin(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { PATH: process.env.PATH ?? '', CI: 'true', ...env },
+      env: { PATH: process.env.PATH ?? '', CI: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...env },
       cwd: root,
     });
     return { code: 0, stdout, stderr };

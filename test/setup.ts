@@ -7,6 +7,9 @@ import net from 'node:net';
 process.env.AWS_ACCESS_KEY_ID = 'test-access-key-id';
 process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-access-key';
 process.env.AWS_REGION ??= 'ap-northeast-2';
+// Never let the SDK's credential chain reach for the EC2 instance metadata service (169.254.169.254).
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_ENDPOINT_URL;
 delete process.env.SLACK_WEBHOOK_URL;

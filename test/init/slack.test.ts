@@ -41,6 +41,15 @@ const SECRET = 'ZZZZlocalsecretZZZZ';
 const hook = () => `${base}/services/T000/B000/${SECRET}`;
 
 describe('init verifies the webhook before changing anything', () => {
+  it('posts nothing in a dry run: a dry run has no side effects', async () => {
+    const run = await runInit({
+      options: firstRunOptions({ webhookUrl: hook(), verifyWebhook: true, dryRun: true }),
+    });
+    expect(run.exitCode).toBe(0);
+    expect(received).toHaveLength(0);
+    expect(aws.writes()).toEqual([]);
+  });
+
   it('posts "alarm-to-slack is connected to <name>" as JSON, then sets up', async () => {
     const run = await runInit({ options: firstRunOptions({ webhookUrl: hook(), verifyWebhook: true }) });
     expect(run.exitCode).toBe(0);

@@ -98,7 +98,7 @@ async function offerTestAlarm(
 }
 
 /**
- * The init action: verify the webhook and read what exists (concurrently), decide the ciphertext, show
+ * The init action: verify the webhook (not in a dry run) and read what exists (concurrently), decide the ciphertext, show
  * the plan (and stop there with --dry-run), confirm on a TTY, run the steps, report. A failed run writes
  * its summary (what remains) and then throws: CliError (exit 1) or InterruptedError (exit 130).
  * A failed test alarm at the end does not fail the setup (exit 0; the summary says how to retry).
@@ -113,8 +113,10 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
   };
 
   const url = answers.webhookUrl;
+  // A dry run has no side effects at all: not even the "connected" message in Slack.
+  const verify = answers.verifyWebhook && !answers.dryRun && url !== undefined;
   const [, discovered] = await Promise.all([
-    answers.verifyWebhook && url !== undefined ? verifyWebhook(opts, url, signal) : undefined,
+    verify ? verifyWebhook(opts, url, signal) : undefined,
     discover(stack),
   ]);
   stopIfAborted();
