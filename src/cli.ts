@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import { describeError, EXIT } from './errors.js';
@@ -16,10 +17,13 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 type Loader = () => Promise<{ run: (options: never, ctx: CommandContext) => Promise<void> }>;
 
-const controller = new AbortController();
-let exitCode: number = EXIT.ok;
+/** One run of the CLI: its Ctrl-C signal and the exit code its command settled on. */
+interface Session {
+  controller: AbortController;
+  exitCode: number;
+}
 
-function buildContext(command: Command): CommandContext {
+function buildContext(command: Command, session: Session): CommandContext {
   const globals = command.optsWithGlobals() as GlobalOptions;
   const env = process.env;
   const io = createTerminalIO({
@@ -33,7 +37,7 @@ function buildContext(command: Command): CommandContext {
     globals,
     io,
     env,
-    signal: controller.signal,
+    signal: session.controller.signal,
     async connect() {
       const { createAwsClients, resolveRegion } = await import('./aws/clients.js');
       const region = await resolveRegion({ flag: globals.region, env, profile: globals.profile });
@@ -47,15 +51,15 @@ function buildContext(command: Command): CommandContext {
   };
 }
 
-function action(load: Loader) {
+function action(session: Session, load: Loader) {
   return async (_options: unknown, command: Command) => {
-    const ctx = buildContext(command);
+    const ctx = buildContext(command, session);
     try {
       const mod = await load();
       await mod.run(command.opts() as never, ctx);
     } catch (error) {
       const { exitCode: code, message, hint } = describeError(error);
-      exitCode = code;
+      session.exitCode = code;
       process.stderr.write(`${ctx.io.style.fail('✖')} ${message}\n`);
       if (hint) process.stderr.write(`  ${hint}\n`);
       if (ctx.globals.debug && error instanceof Error && error.stack)
@@ -76,7 +80,7 @@ function intOption(flags: string, description: string, defaultValue?: string) {
   );
 }
 
-export function buildProgram(): Command {
+export function buildProgram(session: Session): Command {
   const program = new Command('alarm-to-slack')
     .description('Get CloudWatch alarms into a Slack channel: SNS → KMS-encrypted webhook → Lambda → Slack.')
     .version(pkg.version, '-v, --version', 'print the version')
@@ -111,7 +115,7 @@ export function buildProgram(): Command {
     .option('--no-verify-webhook', 'do not post a "connected" message to Slack before changing anything')
     .option('--no-rollback', 'keep what this run created when a step fails')
     .option('--dry-run', 'show the plan and change nothing', false)
-    .action(action(() => import('./commands/init.js')));
+    .action(action(session, () => import('./commands/init.js')));
 
   program
     .command('test')
@@ -122,19 +126,19 @@ export function buildProgram(): Command {
       "drive the real alarm (SetAlarmState) and follow it to the function's logs",
       false,
     )
-    .action(action(() => import('./commands/test.js')));
+    .action(action(session, () => import('./commands/test.js')));
 
   program
     .command('teardown')
     .description("remove every resource of the stack and schedule the KMS key's deletion")
     .option('--pending-window <days>', 'days before KMS deletes the key (7–30)', '7')
     .option('--force', 'also remove same-named resources not tagged for this stack', false)
-    .action(action(() => import('./commands/teardown.js')));
+    .action(action(session, () => import('./commands/teardown.js')));
 
   program
     .command('status')
     .description("show each resource of the stack, its health and the function's last 24 hours")
-    .action(action(() => import('./commands/status.js')));
+    .action(action(session, () => import('./commands/status.js')));
 
   program
     .command('preview')
@@ -143,19 +147,20 @@ export function buildProgram(): Command {
     .option('--webhook-url <url>', 'also post the message to this webhook (or env SLACK_WEBHOOK_URL)')
     .option('--channel <label>', 'channel label sent with the message, as init --channel')
     .option('--mention <text>', 'added to ALARM messages, as init --mention, e.g. "<!here>"')
-    .action(action(() => import('./commands/preview.js')));
+    .action(action(session, () => import('./commands/preview.js')));
 
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const session: Session = { controller: new AbortController(), exitCode: EXIT.ok };
+  const program = buildProgram(session);
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;
     if (interrupts > 1) process.exit(EXIT.interrupted);
     process.stderr.write('\nInterrupted: stopping and rolling back (Ctrl-C again to quit at once)…\n');
-    controller.abort();
+    session.controller.abort();
   };
   process.on('SIGINT', onSigint);
   try {
@@ -164,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     await program.parseAsync(argv);
-    return exitCode;
+    return session.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
@@ -179,4 +184,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+/** Run when this file is the program (also through npm's bin symlink), not when imported. */
+function isEntry(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) process.exitCode = await main(process.argv);

@@ -1,0 +1,66 @@
+// @ts-nocheck: a plain-JS developer harness over the built dist/ (checked by the build itself).
+// A developer's harness: the built CLI (dist/) against the in-memory fake AWS of test/init, with a small
+// latency per call, so that the whole flow (prompts, spinners, plan, steps, summary) can be tried in a
+// real terminal without any AWS account and without any network. Commands run one after another in one
+// process, sharing the fake account:
+//
+//   npm run build && node test/manual/fake-aws-cli.mjs init --then test --then status --then teardown
+//
+// The fake account has two running instances to pick from. Nothing here is shipped or run by CI.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fakeAws } from '../init/fake-aws.mjs';
+
+process.env.AWS_REGION ??= 'ap-northeast-2';
+process.env.AWS_ACCESS_KEY_ID = 'fake';
+process.env.AWS_SECRET_ACCESS_KEY = 'fake';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+
+const fake = fakeAws({ account: '123456789012', region: process.env.AWS_REGION });
+fake.state.instances.push(
+  { id: 'i-0a1b2c3d4e5f60718', name: 'bastion', type: 't3.micro' },
+  { id: 'i-0fedcba9876543210', name: 'web-1', type: 't3.small' },
+);
+const clients = {
+  sts: STSClient,
+  sns: SNSClient,
+  kms: KMSClient,
+  lambda: LambdaClient,
+  iam: IAMClient,
+  cloudwatch: CloudWatchClient,
+  logs: CloudWatchLogsClient,
+  ec2: EC2Client,
+};
+/** What the fake of test/init does not model (it serves init): a day of metrics, empty log searches. */
+const extra = {
+  GetMetricDataCommand: (input) => ({
+    MetricDataResults: input.MetricDataQueries.map((q) => ({
+      Id: q.Id,
+      Values: q.Id.includes('rr') ? [0] : [3],
+    })),
+  }),
+};
+const { latencyMocks } = await import(new URL('../../bench/lib.mjs', import.meta.url).href);
+latencyMocks(clients, Number(process.env.FAKE_AWS_LATENCY_MS ?? 120), (client, name, input) =>
+  extra[name] ? extra[name](input) : fake.answer(client, name, input),
+);
+
+// Loaded by URL so that the type-checker does not pull the built JS into the project.
+const { main } = await import(new URL('../../dist/cli.js', import.meta.url).href);
+const runs = [[]];
+for (const arg of process.argv.slice(2)) {
+  if (arg === '--then') runs.push([]);
+  else runs.at(-1).push(arg);
+}
+for (const args of runs) {
+  process.stderr.write(`\n$ alarm-to-slack ${args.join(' ')}\n`);
+  const code = await main(['node', 'alarm-to-slack', ...args]);
+  process.stderr.write(`(exit ${code})\n`);
+  process.exitCode = code;
+}
