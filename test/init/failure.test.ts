@@ -149,6 +149,20 @@ describe('init, a step fails on a first run', () => {
     expect(run.io.stdout.join('\n')).toContain('was interrupted');
   });
 
+  it('Ctrl-C while a step is in flight reads as an interruption, not as that step failing', async () => {
+    const controller = new AbortController();
+    aws.fake.fail('CreateFunction', () => {
+      controller.abort();
+      return Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+    });
+    const run = await runInit({ signal: controller.signal });
+    expect(run.exitCode).toBe(130);
+    expect(live(aws.fake.snapshot())).toEqual(EMPTY);
+    const stdout = run.io.stdout.join('\n');
+    expect(stdout).toContain('was interrupted');
+    expect(stdout).not.toContain('failed at');
+  });
+
   it('Ctrl-C before any change exits 130 having written nothing', async () => {
     const controller = new AbortController();
     aws.fake.fail('GetCallerIdentity', () => {

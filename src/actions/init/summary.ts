@@ -137,7 +137,7 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
   const lines: string[] = [];
 
   if (report.failure) {
-    const interrupted = report.failure.id === 'interrupt';
+    const interrupted = report.interrupted;
     lines.push(
       interrupted
         ? `${style.fail('✖')} init of "${stack.names.stack}" in ${where} was interrupted.`
