@@ -1,5 +1,7 @@
 // `npm run bench`: builds (see package.json), then runs every benchmark and prints one table.
 // Each bench/<area>.mjs exports `bench()` returning rows {name, value, unit, target?}.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as the CLI does
+
 import { existsSync } from 'node:fs';
 
 const areas = ['cli-startup', 'handler', 'init', 'teardown'];

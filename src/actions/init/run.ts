@@ -107,7 +107,6 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
   const { io, stack, identity, answers } = opts;
   const signal = opts.signal ?? stack.signal;
   const now = opts.now ?? (() => performance.now());
-  const started = now();
   const stopIfAborted = () => {
     if (signal?.aborted) throw new InterruptedError('Interrupted; nothing was changed.');
   };
@@ -145,6 +144,8 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
   }
   stopIfAborted();
 
+  // The summary's duration is the work's, not the time spent reading prompts.
+  const started = now();
   const report = await runSteps(buildSteps(stack, discovered, answers, cipher), {
     progress: io.progress,
     rollback: answers.rollback,
@@ -152,10 +153,10 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     now,
   });
 
-  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms: 0 };
+  const ms = now() - started;
+  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms };
   const resources = resourcesAfter(summary);
   if (report.ok && io.interactive) summary.testAlarm = await offerTestAlarm(opts, resources.topicArn);
-  summary.ms = now() - started;
   io.result(summaryHuman(summary, io.style), summaryJson(summary));
   const { testAlarm } = summary;
 
