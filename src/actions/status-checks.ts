@@ -74,7 +74,8 @@ export function evaluate(stack: StackContext, f: StatusFound): { rows: StatusRow
       name,
       present: false,
       healthy: !counts,
-      summary: `missing${counts ? '' : ' (optional)'}`,
+      // Not counted: it cannot exist without its parent, whose absence is the problem reported.
+      summary: counts ? 'missing' : `missing (${why})`,
       details: {},
     });
     if (counts) problem(resource, `${name} is missing: ${why}`);

@@ -108,7 +108,7 @@ export function evaluateDelivery(
         `aws lambda remove-permission --function-name ${names.functionName} --statement-id ${sid} --region ${region}, then ${initCommand(stack)}`,
       );
     }
-  } else missing('Lambda permission', `${names.topic} → ${names.functionName}`, '', false);
+  } else missing('Lambda permission', `${names.topic} → ${names.functionName}`, 'needs the function', false);
 
   // Subscription (only meaningful with a topic).
   if (f.topic) {
@@ -129,7 +129,7 @@ export function evaluateDelivery(
         'a duplicate subscription posts every alarm twice.',
         `aws sns unsubscribe --subscription-arn ${extra.arn} --region ${region}`,
       );
-  } else missing('SNS subscription', `${names.topic} → ${names.functionName}`, '', false);
+  } else missing('SNS subscription', `${names.topic} → ${names.functionName}`, 'needs the topic', false);
 
   // Alarm: optional (init --no-alarm), so its absence is not a problem.
   if (f.alarm) {
