@@ -94,6 +94,7 @@ export function buildProgram(session: Session): Command {
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
     .option('--debug', 'print stack traces and debug details', false)
     .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       outputError: (message, write) =>

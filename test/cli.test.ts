@@ -48,6 +48,18 @@ describe('the alarm-to-slack binary', () => {
     }
   });
 
+  it.each([
+    ['init', ['--webhook-url', '--instance-id', '--no-alarm', '--threshold', '--dry-run', '--no-rollback']],
+    ['test', ['--state', '--through-alarm']],
+    ['teardown', ['--pending-window', '--force']],
+    ['status', []],
+    ['preview', ['--state', '--webhook-url']],
+  ])('shows %s --help with its own flags and the global ones', async (command, flags) => {
+    const { code, stdout } = await bin([command, '--help']);
+    expect(code).toBe(0);
+    for (const flag of [...flags, '--name', '--region', '--json', '--yes']) expect(stdout).toContain(flag);
+  });
+
   it('prints the package version', async () => {
     const { code, stdout } = await bin(['--version']);
     expect(code).toBe(0);
