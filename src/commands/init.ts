@@ -127,6 +127,29 @@ async function validateGiven(options: InitOptions, ctx: CommandContext): Promise
   }
 }
 
+/**
+ * On an interactive re-run the webhook prompt accepts an empty answer: keep the deployed (encrypted) URL,
+ * so that changing, say, the threshold does not mean digging out the webhook URL again. One GetFunction,
+ * only when the prompt would be shown.
+ */
+async function keepableWebhook(
+  spec: ValueSpec<string>,
+  io: IO,
+  stack: StackContext,
+): Promise<ValueSpec<string | undefined>> {
+  const prompted = io.interactive && spec.value === undefined && !spec.env?.[spec.envVar ?? ''];
+  if (!prompted) return spec;
+  const { findFunction } = await import('../resources/function.js');
+  const deployed = (await findFunction(stack))?.environment.kmsEncryptedHookUrl;
+  if (!deployed) return spec;
+  return {
+    ...spec,
+    parse: (raw) => (raw.trim() === '' ? undefined : parseWebhook(raw)),
+    prompt: (ask, validate) =>
+      ask.password({ message: 'Slack incoming-webhook URL (empty: keep the deployed one)', validate }),
+  };
+}
+
 /** The answers: flags and environment, then prompts on a TTY (the instance picked from DescribeInstances), then defaults. */
 async function gather(
   options: InitOptions,
@@ -136,7 +159,7 @@ async function gather(
 ): Promise<InitAnswers> {
   const { io } = ctx;
   const s = specs(options, ctx.env);
-  const webhookUrl = await resolveValue(io, s.webhookUrl);
+  const webhookUrl = await resolveValue(io, await keepableWebhook(s.webhookUrl, io, stack));
   const channel = await resolveValue(io, s.channel);
   const mention = await resolveValue(io, s.mention);
 

@@ -65,6 +65,37 @@ describe('init, interactive', () => {
     expect(run.allOutput).not.toContain(WEBHOOK_SECRET);
   });
 
+  it('on a re-run, an empty webhook answer keeps the deployed ciphertext (no Encrypt, no Decrypt, no update)', async () => {
+    await runInit({ interactive: true, options: NO_FLAGS, answers: prompts({ test: false }) });
+    aws.clearCalls();
+    // Same answers otherwise: nothing to change, so no plan to confirm; then the test-alarm offer.
+    const rest = prompts({ test: false }).filter(
+      (a) => a.kind !== 'password' && !/Apply/.test(a.match.source),
+    );
+    const run = await runInit({
+      interactive: true,
+      options: NO_FLAGS,
+      answers: [{ kind: 'password', match: /empty: keep the deployed one/, answer: '' }, ...rest],
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.io.remainingAnswers()).toBe(0);
+    expect(aws.writes()).toEqual([]);
+    expect(aws.inputs('Decrypt')).toEqual([]);
+    expect(run.io.stderr.join('\n')).toMatch(/Encrypt the webhook URL — unchanged/);
+  });
+
+  it('on a first run, an empty webhook answer is refused by the prompt', async () => {
+    const run = await runInit({
+      interactive: true,
+      options: NO_FLAGS,
+      answers: [{ kind: 'password', match: /^Slack incoming-webhook URL$/, answer: '' }],
+    });
+    expect(String(run.error)).toMatch(
+      /rejected by the prompt's validation: --webhook-url is not a valid URL/,
+    );
+    expect(aws.writes()).toEqual([]);
+  });
+
   it('accepts a typed instance id', async () => {
     const run = await runInit({
       interactive: true,
