@@ -8,8 +8,8 @@ import type { Asker, Choice, IO, StepOutcome } from '../../src/io/types.js';
  * writes is captured.
  */
 export type Answer =
-  | { kind: 'input' | 'password'; match: RegExp; answer: string }
-  | { kind: 'confirm'; match: RegExp; answer: boolean }
+  | { kind: 'input' | 'password'; match: RegExp; answer: string | Error }
+  | { kind: 'confirm'; match: RegExp; answer: boolean | Error }
   | { kind: 'select'; match: RegExp; answer: unknown };
 
 export interface ScriptedIO extends IO {
@@ -39,6 +39,8 @@ export function scriptedIO(
         `expected ${expected.kind} prompt matching ${expected.match}, got ${kind}: "${message}"`,
       );
     }
+    // An Error as the answer plays the prompt being aborted (Ctrl-C: inquirer's ExitPromptError).
+    if (expected.answer instanceof Error) throw expected.answer;
     if (validate && typeof expected.answer === 'string') {
       const verdict = validate(expected.answer);
       if (verdict !== true)

@@ -96,6 +96,26 @@ describe('init, interactive', () => {
     expect(aws.writes()).toEqual([]);
   });
 
+  it('Ctrl-C at the last question (send a test alarm?) still prints the summary and exits 0', async () => {
+    const answers = prompts().filter((a) => !/Send a test alarm/.test(a.match.source));
+    const io = await runInit({
+      interactive: true,
+      options: NO_FLAGS,
+      answers: [
+        ...answers,
+        {
+          kind: 'confirm',
+          match: /Send a test alarm to Slack now\?/,
+          answer: Object.assign(new Error('User force closed the prompt'), { name: 'ExitPromptError' }),
+        },
+      ],
+    });
+    expect(io.error).toBeUndefined();
+    expect(io.exitCode).toBe(0);
+    expect(io.io.stdout.join('\n')).toMatch(/is ready in/);
+    expect(aws.inputs('Invoke')).toEqual([]);
+  });
+
   it('accepts a typed instance id', async () => {
     const run = await runInit({
       interactive: true,

@@ -1,5 +1,5 @@
 import type { Identity } from '../../aws/identity.js';
-import { awsMessage, CancelledError, CliError, InterruptedError } from '../../errors.js';
+import { awsMessage, CancelledError, CliError, describeError, EXIT, InterruptedError } from '../../errors.js';
 import type { IO } from '../../io/types.js';
 import type { PlanItem, StackContext } from '../../resources/context.js';
 import { postToSlack, slackHint } from '../../slack.js';
@@ -81,7 +81,13 @@ async function offerTestAlarm(
   topicArn: string | null,
 ): Promise<TestAlarmOutcome | undefined> {
   const { io, stack } = opts;
-  const send = await io.ask.confirm({ message: 'Send a test alarm to Slack now?', default: true });
+  // The setup is done: Ctrl-C (or Esc) at this last question means "no", not a failed run without a summary.
+  const send = await io.ask
+    .confirm({ message: 'Send a test alarm to Slack now?', default: true })
+    .catch((error: unknown) => {
+      if (describeError(error).exitCode === EXIT.interrupted) return false;
+      throw error;
+    });
   if (!send) return undefined;
   const { sendTestAlarm } = await import('../test-alarm.js');
   try {
