@@ -21,18 +21,33 @@ type Loader = () => Promise<{ run: (options: never, ctx: CommandContext) => Prom
 interface Session {
   controller: AbortController;
   exitCode: number;
+  resultWritten?: boolean;
+}
+
+/** With --json, a command that fails before its result still prints exactly one JSON document. */
+function writeJsonError(exitCode: number, message: string, hint?: string): void {
+  const error = { message, exitCode, ...(hint ? { hint } : {}) };
+  process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
 }
 
 function buildContext(command: Command, session: Session): CommandContext {
   const globals = command.optsWithGlobals() as GlobalOptions;
   const env = process.env;
-  const io = createTerminalIO({
+  const terminal = createTerminalIO({
     json: Boolean(globals.json),
     yes: Boolean(globals.yes),
     color: globals.color !== false,
     debug: Boolean(globals.debug),
     env,
   });
+  // Remember whether the command wrote its result, so that a failure under --json still prints one document.
+  const io = {
+    ...terminal,
+    result(human: string, json: unknown) {
+      session.resultWritten = true;
+      terminal.result(human, json);
+    },
+  };
   return {
     globals,
     io,
@@ -60,6 +75,7 @@ function action(session: Session, load: Loader) {
     } catch (error) {
       const { exitCode: code, message, hint } = describeError(error);
       session.exitCode = code;
+      if (ctx.globals.json && !session.resultWritten) writeJsonError(code, message, hint);
       process.stderr.write(`${ctx.io.style.fail('✖')} ${message}\n`);
       if (hint) process.stderr.write(`  ${hint}\n`);
       if (ctx.globals.debug && error instanceof Error && error.stack)
@@ -175,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       if (error.code === 'commander.help') return EXIT.ok;
+      if (argv.includes('--json')) writeJsonError(EXIT.usage, error.message.replace(/^error: /, ''));
       return EXIT.usage;
     }
     const { exitCode: code, message } = describeError(error);

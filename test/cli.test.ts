@@ -60,6 +60,21 @@ describe('the alarm-to-slack binary', () => {
     for (const flag of [...flags, '--name', '--region', '--json', '--yes']) expect(stdout).toContain(flag);
   });
 
+  it('with --json, a failure before any result still prints exactly one JSON document', async () => {
+    for (const args of [
+      ['status', '--region', 'Seoul', '--json'],
+      ['teardown', '--pending-window', '3', '--region', 'us-east-1', '--json'],
+      ['status', '--frobnicate', '--json'],
+    ]) {
+      const { code, stdout } = await bin(args);
+      expect(code).toBe(2);
+      const doc = JSON.parse(stdout) as { ok: boolean; error: { message: string; exitCode: number } };
+      expect(doc.ok).toBe(false);
+      expect(doc.error.exitCode).toBe(2);
+      expect(doc.error.message).toMatch(/--region|--pending-window|--frobnicate/);
+    }
+  });
+
   it('prints the package version', async () => {
     const { code, stdout } = await bin(['--version']);
     expect(code).toBe(0);
