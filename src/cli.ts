@@ -175,8 +175,11 @@ export async function main(argv: string[]): Promise<number> {
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;
+    // The one deliberate process.exit: a second Ctrl-C is the user's way out of a rollback that hangs.
     if (interrupts > 1) process.exit(EXIT.interrupted);
-    process.stderr.write('\nInterrupted: stopping and rolling back (Ctrl-C again to quit at once)…\n');
+    process.stderr.write(
+      '\nInterrupted: stopping safely, undoing what this run changed (Ctrl-C again to quit at once)…\n',
+    );
     session.controller.abort();
   };
   process.on('SIGINT', onSigint);
