@@ -9,7 +9,9 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { STACK_TAG } from '../names.js';
+import { applyInOrder, type Write } from './cleanup.js';
 import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** CloudWatch alarm `<name>-cpu-alarm` on an EC2 instance's CPUUtilization. */
 export interface AlarmFound {
@@ -150,7 +152,10 @@ export function planAlarm(ctx: StackContext, found: AlarmFound | undefined, desi
   const item = { resource: 'CloudWatch alarm', name: ctx.names.alarm };
   if (!found) return { ...item, action: 'create' };
   const changes = alarmChanges(found, desired);
-  return changes.length ? { ...item, action: 'update', changes } : { ...item, action: 'unchanged' };
+  const planned: PlanItem = changes.length
+    ? { ...item, action: 'update', changes }
+    : { ...item, action: 'unchanged' };
+  return withTagPlan(planned, found.tags, ctx.names.stack);
 }
 
 const RESTORABLE = [
@@ -212,8 +217,9 @@ function restoreInput(ctx: StackContext, found: AlarmFound): PutMetricAlarmInput
 
 /**
  * PutMetricAlarm: AWS/EC2 CPUUtilization Average ≥ threshold, AlarmActions and OKActions = topic, tags.
- * PutMetricAlarm ignores Tags on an existing alarm, so an update adds our tag with TagResource when it
- * is missing. Undo: DeleteAlarms for a created alarm; the previous configuration (and tags) for an update.
+ * PutMetricAlarm ignores Tags on an existing alarm, so an existing alarm without any stack tag gets ours
+ * with TagResource (also when nothing else differs). Undo: DeleteAlarms for a created alarm; for an
+ * update, the previous configuration and/or the tag removed.
  */
 export async function ensureAlarm(
   ctx: StackContext,
@@ -226,25 +232,25 @@ export async function ensureAlarm(
     await cw.send(new PutMetricAlarmCommand(alarmInput(ctx, desired)));
     return { change: 'created', value: { arn }, undo: () => removeAlarm(ctx) };
   }
-  if (alarmChanges(found, desired).length === 0) return { change: 'unchanged', value: { arn } };
-  const tagged = found.tags[STACK_TAG] === undefined;
-  let tagDone = false;
-  const undo = async () => {
-    await cw.send(new PutMetricAlarmCommand(restoreInput(ctx, found)));
-    if (tagDone) await cw.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: [STACK_TAG] }));
-  };
-  await cw.send(new PutMetricAlarmCommand(alarmInput(ctx, desired)));
-  if (tagged) {
-    try {
-      await cw.send(
-        new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
-      );
-      tagDone = true;
-    } catch (error) {
-      await undo().catch(() => {}); // leave the alarm as it was before this failed step
-      throw error;
-    }
+  const writes: Write[] = [];
+  if (alarmChanges(found, desired).length > 0) {
+    writes.push({
+      run: () => cw.send(new PutMetricAlarmCommand(alarmInput(ctx, desired))),
+      undo: () => cw.send(new PutMetricAlarmCommand(restoreInput(ctx, found))),
+    });
   }
+  if (tagMissing(found.tags, ctx.names.stack)) {
+    writes.push({
+      run: () =>
+        cw.send(
+          new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
+        ),
+      undo: () => cw.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: [STACK_TAG] })),
+    });
+  }
+  if (writes.length === 0) return { change: 'unchanged', value: { arn } };
+  // In order: the tag only once the alarm is as desired (a failed tag puts the alarm back as it was).
+  const undo = await applyInOrder(ctx, writes, `CloudWatch alarm ${ctx.names.alarm} (partly updated)`);
   return { change: 'updated', value: { arn }, undo };
 }
 

@@ -15,6 +15,11 @@ export interface StackContext {
   /** Injected so that tests do not wait for real backoff; production uses timers. */
   sleep(ms: number): Promise<void>;
   signal?: AbortSignal | undefined;
+  /**
+   * false with --no-rollback: an ensure* that fails halfway keeps what it already made (and says so)
+   * instead of removing it. Absent means true.
+   */
+  rollback?: boolean | undefined;
 }
 
 export type Tags = Record<string, string>;

@@ -8,7 +8,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
-import { STACK_TAG } from '../names.js';
+import { cleanUpAndThrow } from './cleanup.js';
 import {
   type Ensured,
   isNotFound,
@@ -19,6 +19,7 @@ import {
 } from './context.js';
 import { restoreFunction } from './function-restore.js';
 import { forUndo, type WaiterTiming, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
+import { tagMissing, withTagPlan } from './stack-tag.js';
 
 export { codeSha256 } from './function-restore.js';
 
@@ -189,7 +190,10 @@ export function planFunction(
   if (!found) return { ...item, action: 'create' };
   const changes = configurationChanges(found, desired).labels;
   if (found.codeSha256 !== desired.codeSha256) changes.unshift('code');
-  return changes.length > 0 ? { ...item, action: 'update', changes } : { ...item, action: 'unchanged' };
+  const planned: PlanItem =
+    changes.length > 0 ? { ...item, action: 'update', changes } : { ...item, action: 'unchanged' };
+  // Tags that could not be read (no lambda:ListTags) are not taken for missing ones.
+  return withTagPlan(planned, found.tagsError ? undefined : found.tags, ctx.names.stack);
 }
 
 /**
@@ -240,8 +244,7 @@ async function createFunction(
   try {
     await waitActive(ctx, options.waiter);
   } catch (error) {
-    await undo().catch(() => {});
-    throw error;
+    await cleanUpAndThrow(ctx, error, `Lambda function ${FunctionName}`, undo);
   }
   return { change: 'created', value: { arn: created.FunctionArn ?? ctx.arns.functionArn }, undo };
 }
@@ -257,8 +260,8 @@ async function updateFunction(
   const configChanged = Object.keys(update).length > 0;
   const codeChanged = found.codeSha256 !== desired.codeSha256;
   // Unknown tags (no lambda:ListTags) are left alone: TagResource would be refused the same way.
-  const tagMissing = !found.tagsError && found.tags[STACK_TAG] === undefined;
-  if (!configChanged && !codeChanged) return { change: 'unchanged', value: { arn: found.arn } };
+  const addTag = !found.tagsError && tagMissing(found.tags, ctx.names.stack);
+  if (!configChanged && !codeChanged && !addTag) return { change: 'unchanged', value: { arn: found.arn } };
 
   const done = { config: false, code: false, tag: false };
   const undo = () => restoreFunction(forUndo(ctx), found, update, done, options);
@@ -279,7 +282,7 @@ async function updateFunction(
       done.code = true;
       await waitUpdated(ctx, options.waiter);
     }
-    if (tagMissing) {
+    if (addTag) {
       // Adopted (e.g. made by hand from the tutorial): from now on it is this stack's.
       await ctx.clients.lambda.send(
         new TagResourceCommand({ Resource: found.arn, Tags: stackTags(ctx.names.stack) }),
@@ -287,8 +290,14 @@ async function updateFunction(
       done.tag = true;
     }
   } catch (error) {
-    await undo().catch(() => {});
-    throw error;
+    if (!done.config && !done.code && !done.tag) throw error; // nothing changed yet
+    await cleanUpAndThrow(
+      ctx,
+      error,
+      `Lambda function ${FunctionName} (partly updated)`,
+      undo,
+      'restoring it',
+    );
   }
   return { change: 'updated', value: { arn: found.arn }, undo };
 }

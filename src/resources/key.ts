@@ -8,11 +8,15 @@ import {
   EncryptCommand,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { awsErrorName } from '../errors.js';
 import { STACK_TAG } from '../names.js';
+import { cleanUpAndThrow } from './cleanup.js';
 import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** Customer-managed KMS key and its alias `alias/<name>-kms-key`. */
 export interface KeyFound {
@@ -95,7 +99,8 @@ async function describe(ctx: StackContext, keyId: string) {
 export function planKey(ctx: StackContext, found: KeyFound | undefined): PlanItem {
   const item = { resource: 'KMS key', name: ctx.names.keyAlias };
   if (!found) return { ...item, action: 'create' };
-  if (found.state === 'Enabled') return { ...item, action: 'unchanged' };
+  if (found.state === 'Enabled')
+    return withTagPlan({ ...item, action: 'unchanged' }, found.tags, ctx.names.stack);
   return {
     ...item,
     action: 'create',
@@ -112,23 +117,40 @@ export async function ensureKey(
   ctx: StackContext,
   found: KeyFound | undefined,
 ): Promise<Ensured<{ arn: string; keyId: string }>> {
-  if (found?.state === 'Enabled') {
-    return { change: 'unchanged', value: { arn: found.arn, keyId: found.keyId } };
-  }
+  if (found?.state === 'Enabled') return ensureKeyTag(ctx, found);
   const key = await createKey(ctx);
   let alias: Ensured<{ alias: string }>;
   try {
     alias = await ensureKeyAlias(ctx, found, key.value.keyId);
   } catch (error) {
     // The key is of no use without its alias: do not leave it behind.
-    await key.undo().catch(() => {});
-    throw error;
+    return cleanUpAndThrow(ctx, error, `KMS key ${key.value.keyId}`, key.undo, 'scheduling its deletion');
   }
   const undo = async () => {
     await alias.undo?.();
     await key.undo();
   };
   return { change: 'created', value: key.value, undo };
+}
+
+/**
+ * The reused (Enabled) key: unchanged, with no call, unless it has no stack tag at all; then it gets
+ * ours (TagResource) and the undo removes exactly that tag. A key tagged for another stack is left alone.
+ */
+export async function ensureKeyTag(
+  ctx: StackContext,
+  found: KeyFound,
+): Promise<Ensured<{ arn: string; keyId: string }>> {
+  const value = { arn: found.arn, keyId: found.keyId };
+  if (!tagMissing(found.tags, ctx.names.stack)) return { change: 'unchanged', value };
+  const KeyId = found.keyId;
+  await ctx.clients.kms.send(
+    new TagResourceCommand({ KeyId, Tags: [{ TagKey: STACK_TAG, TagValue: ctx.names.stack }] }),
+  );
+  const undo = async () => {
+    await ctx.clients.kms.send(new UntagResourceCommand({ KeyId, TagKeys: [STACK_TAG] }));
+  };
+  return { change: 'updated', value, undo };
 }
 
 /**

@@ -6,8 +6,12 @@ import {
   ListTagsForResourceCommand,
   type LogGroup,
   PutRetentionPolicyCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { awsErrorName } from '../errors.js';
+import { STACK_TAG } from '../names.js';
+import { applyAll, cleanUpAndThrow, type Write } from './cleanup.js';
 import {
   type Ensured,
   isNotFound,
@@ -16,6 +20,7 @@ import {
   stackTags,
   type Tags,
 } from './context.js';
+import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** Log group `/aws/lambda/<name>-lambda` with a retention. */
 export interface LogGroupFound {
@@ -73,18 +78,22 @@ export function planLogGroup(
 ): PlanItem {
   const item = { resource: 'Log group', name: ctx.names.logGroup };
   if (!found) return { ...item, action: 'create', changes: [`retention ${days(retentionDays)}`] };
-  if (found.retentionDays === retentionDays) return { ...item, action: 'unchanged' };
-  return {
-    ...item,
-    action: 'update',
-    changes: [`retention ${days(found.retentionDays)} → ${days(retentionDays)}`],
-  };
+  const planned: PlanItem =
+    found.retentionDays === retentionDays
+      ? { ...item, action: 'unchanged' }
+      : {
+          ...item,
+          action: 'update',
+          changes: [`retention ${days(found.retentionDays)} → ${days(retentionDays)}`],
+        };
+  return withTagPlan(planned, found.tags, ctx.names.stack);
 }
 
 /**
- * CreateLogGroup (stack tag) then PutRetentionPolicy when missing; PutRetentionPolicy alone when only
- * the retention differs; nothing otherwise. Undo: delete the created group, or restore the previous
- * retention (DeleteRetentionPolicy when it never expired).
+ * CreateLogGroup (stack tag) then PutRetentionPolicy when missing; on an existing group,
+ * PutRetentionPolicy when the retention differs and TagResource (on the ARN without `:*`) when it has
+ * no stack tag at all; nothing otherwise. Undo: delete the created group, or restore the previous
+ * retention (DeleteRetentionPolicy when it never expired) and remove the tag added.
  */
 export async function ensureLogGroup(
   ctx: StackContext,
@@ -108,20 +117,32 @@ export async function ensureLogGroup(
     try {
       await putRetention(retentionDays);
     } catch (error) {
-      await removeLogGroup(ctx).catch(() => {});
-      throw error;
+      await cleanUpAndThrow(ctx, error, `Log group ${logGroupName}`, () => removeLogGroup(ctx));
     }
     const value = { name: logGroupName, arn: ctx.arns.logGroupArn };
     return { change: 'created', value, undo: () => removeLogGroup(ctx) };
   }
   const value = { name: found.name, arn: found.arn };
-  if (found.retentionDays === retentionDays) return { change: 'unchanged', value };
-  await putRetention(retentionDays);
-  const previous = found.retentionDays;
-  const undo = async () => {
-    if (previous === undefined) await logs.send(new DeleteRetentionPolicyCommand({ logGroupName }));
-    else await putRetention(previous);
-  };
+  const writes: Write[] = [];
+  if (found.retentionDays !== retentionDays) {
+    const previous = found.retentionDays;
+    writes.push({
+      run: () => putRetention(retentionDays),
+      undo: () =>
+        previous === undefined
+          ? logs.send(new DeleteRetentionPolicyCommand({ logGroupName }))
+          : putRetention(previous),
+    });
+  }
+  if (tagMissing(found.tags, ctx.names.stack)) {
+    const resourceArn = found.arn.replace(/:\*$/, '');
+    writes.push({
+      run: () => logs.send(new TagResourceCommand({ resourceArn, tags: stackTags(ctx.names.stack) })),
+      undo: () => logs.send(new UntagResourceCommand({ resourceArn, tagKeys: [STACK_TAG] })),
+    });
+  }
+  if (writes.length === 0) return { change: 'unchanged', value };
+  const undo = await applyAll(ctx, writes, `Log group ${logGroupName} (partly updated)`);
   return { change: 'updated', value, undo };
 }
 

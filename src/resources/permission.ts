@@ -1,4 +1,5 @@
 import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { cleanUpAndThrow } from './cleanup.js';
 import { type Ensured, isNotFound, type PlanItem, type StackContext } from './context.js';
 import { forUndo, withLambdaRetry } from './function-retry.js';
 
@@ -143,8 +144,15 @@ export async function ensurePermission(
   try {
     await add(ctx, desired);
   } catch (error) {
-    if (previous) await add(forUndo(ctx), previous).catch(() => {});
-    throw error;
+    // Our statement with other values was removed above: put it back, or say it is gone.
+    if (!previous) throw error;
+    await cleanUpAndThrow(
+      ctx,
+      error,
+      `Lambda permission ${sid} (removed, not replaced)`,
+      () => add(forUndo(ctx), previous),
+      'putting the previous statement back',
+    );
   }
   const undo = async () => {
     const quiet = forUndo(ctx);

@@ -9,11 +9,15 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { STACK_TAG } from '../names.js';
+import { applyAll, cleanUpAndThrow, type Write } from './cleanup.js';
 import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
 import { parsePolicy, samePolicy } from './policy-document.js';
+import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** IAM role `<name>-lambda-role` with AWSLambdaBasicExecutionRole and inline `<name>-kms-decrypt`. */
 export interface PolicyDocument {
@@ -123,18 +127,6 @@ async function listInline(ctx: StackContext): Promise<string[]> {
   return names;
 }
 
-/** What differs between the role found and the desired one, as plan lines. */
-function roleDiff(ctx: StackContext, found: RoleFound, keyArn: string | undefined) {
-  const trust = !samePolicy(found.trustPolicy, trustPolicy());
-  const attach = !found.attachedPolicyArns.includes(ctx.arns.basicExecutionPolicyArn);
-  const decrypt = keyArn === undefined || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn));
-  const changes: string[] = [];
-  if (trust) changes.push('trust policy (lambda.amazonaws.com)');
-  if (attach) changes.push('AWSLambdaBasicExecutionRole attachment');
-  if (decrypt) changes.push('kms:Decrypt policy');
-  return { trust, attach, decrypt, changes };
-}
-
 /** keyArn undefined when the key does not exist yet (then the role needs at least an update). */
 export function planRole(
   ctx: StackContext,
@@ -143,66 +135,24 @@ export function planRole(
 ): PlanItem {
   const item = { resource: 'IAM role', name: ctx.names.role };
   if (!found) return { ...item, action: 'create' };
-  const { changes } = roleDiff(ctx, found, keyArn);
-  return changes.length ? { ...item, action: 'update', changes } : { ...item, action: 'unchanged' };
+  const changes: string[] = [];
+  if (!samePolicy(found.trustPolicy, trustPolicy())) changes.push('trust policy (lambda.amazonaws.com)');
+  if (!found.attachedPolicyArns.includes(ctx.arns.basicExecutionPolicyArn))
+    changes.push('AWSLambdaBasicExecutionRole attachment');
+  if (keyArn === undefined || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn)))
+    changes.push('kms:Decrypt policy');
+  const planned: PlanItem = changes.length
+    ? { ...item, action: 'update', changes }
+    : { ...item, action: 'unchanged' };
+  return withTagPlan(planned, found.tags, ctx.names.stack);
 }
 
-type Write = { run: () => Promise<unknown>; undo: () => Promise<unknown> };
-
-/**
- * Runs independent writes concurrently. When one fails, the ones that succeeded are undone (so a
- * failed ensure leaves nothing half-changed) and the first failure is thrown.
- */
-async function applyAll(writes: Write[]): Promise<() => Promise<void>> {
-  const results = await Promise.allSettled(writes.map((w) => w.run()));
-  const done = writes.filter((_, i) => results[i]?.status === 'fulfilled');
-  const undoAll = async () => {
-    await Promise.all(done.map((w) => w.undo()));
-  };
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await undoAll().catch(() => {});
-    throw failed.reason;
-  }
-  return undoAll;
-}
-
-/** Creates or brings in line trust, managed attachment and inline policy. Undo reverts exactly that. */
-export async function ensureRole(
-  ctx: StackContext,
-  found: RoleFound | undefined,
-  keyArn: string,
-): Promise<Ensured<{ arn: string }>> {
+/** The role's own writes on an existing role: its trust policy and its stack tag, where they differ. */
+function trustWrites(ctx: StackContext, found: RoleFound): Write[] {
   const iam = ctx.clients.iam;
   const RoleName = ctx.names.role;
-  const PolicyArn = ctx.arns.basicExecutionPolicyArn;
-  const PolicyName = ctx.names.policy;
-  const putDecrypt = (doc: PolicyDocument) =>
-    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
-  const attach: Write = {
-    run: () => iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn })),
-    undo: () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
-  };
-
-  if (!found) {
-    const role = await ensureRoleTrust(ctx, undefined);
-    let policies: Ensured<{ arn: string }>;
-    try {
-      policies = await ensureRolePolicies(ctx, undefined, keyArn);
-    } catch (error) {
-      await role.undo?.().catch(() => {});
-      throw error;
-    }
-    const undo = async () => {
-      await policies.undo?.();
-      await role.undo?.();
-    };
-    return { change: 'created', value: role.value, undo };
-  }
-
-  const diff = roleDiff(ctx, found, keyArn);
   const writes: Write[] = [];
-  if (diff.trust) {
+  if (!samePolicy(found.trustPolicy, trustPolicy())) {
     const previous = found.trustPolicy;
     const update = (doc: PolicyDocument) =>
       iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(doc) }));
@@ -212,25 +162,75 @@ export async function ensureRole(
       undo: async () => (previous ? update(previous) : undefined),
     });
   }
-  if (diff.attach) writes.push(attach);
-  if (diff.decrypt) {
-    const previous = found.decryptPolicy;
+  if (tagMissing(found.tags, ctx.names.stack)) {
+    // Adopted (e.g. made by hand from the tutorial): from now on it is this stack's.
+    writes.push({
+      run: () =>
+        iam.send(new TagRoleCommand({ RoleName, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] })),
+      undo: () => iam.send(new UntagRoleCommand({ RoleName, TagKeys: [STACK_TAG] })),
+    });
+  }
+  return writes;
+}
+
+/** The policies' writes: the managed attachment and the inline kms:Decrypt policy, where they differ. */
+function policyWrites(ctx: StackContext, found: RoleFound | undefined, keyArn: string): Write[] {
+  const iam = ctx.clients.iam;
+  const RoleName = ctx.names.role;
+  const PolicyArn = ctx.arns.basicExecutionPolicyArn;
+  const PolicyName = ctx.names.policy;
+  const putDecrypt = (doc: PolicyDocument) =>
+    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
+  const writes: Write[] = [];
+  if (!found?.attachedPolicyArns.includes(PolicyArn)) {
+    writes.push({
+      run: () => iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn })),
+      undo: () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
+    });
+  }
+  if (!found || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn))) {
+    const previous = found?.decryptPolicy;
     writes.push({
       run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
       undo: () =>
         previous ? putDecrypt(previous) : iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
     });
   }
+  return writes;
+}
+
+/** Creates or brings in line trust, tag, managed attachment and inline policy. Undo reverts exactly that. */
+export async function ensureRole(
+  ctx: StackContext,
+  found: RoleFound | undefined,
+  keyArn: string,
+): Promise<Ensured<{ arn: string }>> {
+  if (!found) {
+    const role = await ensureRoleTrust(ctx, undefined);
+    let policies: Ensured<{ arn: string }>;
+    try {
+      policies = await ensureRolePolicies(ctx, undefined, keyArn);
+    } catch (error) {
+      return cleanUpAndThrow(ctx, error, `IAM role ${ctx.names.role}`, async () => role.undo?.());
+    }
+    const undo = async () => {
+      await policies.undo?.();
+      await role.undo?.();
+    };
+    return { change: 'created', value: role.value, undo };
+  }
+  const writes = [...trustWrites(ctx, found), ...policyWrites(ctx, found, keyArn)];
   if (writes.length === 0) return { change: 'unchanged', value: { arn: found.arn } };
-  const undo = await applyAll(writes);
+  const undo = await applyAll(ctx, writes, `IAM role ${ctx.names.role} (partly updated)`);
   return { change: 'updated', value: { arn: found.arn }, undo };
 }
 
 /**
  * The role and its trust policy only: CreateRole (trust, description, stack tag) when missing, or
- * UpdateAssumeRolePolicy when the trust differs. With ensureRolePolicies, lets init create the role
- * while the key is being created (the policies need the key's ARN; the role does not).
- * Undo: the role deleted (after its policies), or the previous trust restored.
+ * UpdateAssumeRolePolicy when the trust differs and TagRole when it has no stack tag at all. With
+ * ensureRolePolicies, lets init create the role while the key is being created (the policies need the
+ * key's ARN; the role does not). Undo: the role deleted (after its policies), or the previous trust
+ * restored and the tag removed.
  */
 export async function ensureRoleTrust(
   ctx: StackContext,
@@ -252,14 +252,9 @@ export async function ensureRoleTrust(
     };
     return { change: 'created', value: { arn: out.Role?.Arn ?? ctx.arns.roleArn }, undo };
   }
-  if (samePolicy(found.trustPolicy, trustPolicy())) return { change: 'unchanged', value: { arn: found.arn } };
-  const previous = found.trustPolicy;
-  const update = (doc: PolicyDocument) =>
-    iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(doc) }));
-  await update(trustPolicy());
-  const undo = async () => {
-    if (previous) await update(previous);
-  };
+  const writes = trustWrites(ctx, found);
+  if (writes.length === 0) return { change: 'unchanged', value: { arn: found.arn } };
+  const undo = await applyAll(ctx, writes, `IAM role ${RoleName} (partly updated)`);
   return { change: 'updated', value: { arn: found.arn }, undo };
 }
 
@@ -273,30 +268,10 @@ export async function ensureRolePolicies(
   found: RoleFound | undefined,
   keyArn: string,
 ): Promise<Ensured<{ arn: string }>> {
-  const iam = ctx.clients.iam;
-  const RoleName = ctx.names.role;
-  const PolicyArn = ctx.arns.basicExecutionPolicyArn;
-  const PolicyName = ctx.names.policy;
   const arn = found?.arn ?? ctx.arns.roleArn;
-  const putDecrypt = (doc: PolicyDocument) =>
-    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
-  const writes: Write[] = [];
-  if (!found?.attachedPolicyArns.includes(PolicyArn)) {
-    writes.push({
-      run: () => iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn })),
-      undo: () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
-    });
-  }
-  if (!found || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn))) {
-    const previous = found?.decryptPolicy;
-    writes.push({
-      run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
-      undo: () =>
-        previous ? putDecrypt(previous) : iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
-    });
-  }
+  const writes = policyWrites(ctx, found, keyArn);
   if (writes.length === 0) return { change: 'unchanged', value: { arn } };
-  const undo = await applyAll(writes);
+  const undo = await applyAll(ctx, writes, `the policies of IAM role ${ctx.names.role}`);
   return { change: found ? 'updated' : 'created', value: { arn }, undo };
 }
 

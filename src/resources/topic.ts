@@ -3,9 +3,12 @@ import {
   DeleteTopicCommand,
   GetTopicAttributesCommand,
   ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { STACK_TAG } from '../names.js';
 import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** SNS topic `<name>-sns`: the alarm's action and the function's event source. */
 export interface TopicFound {
@@ -40,18 +43,35 @@ export async function findTopic(ctx: StackContext): Promise<TopicFound | undefin
 }
 
 export function planTopic(ctx: StackContext, found: TopicFound | undefined): PlanItem {
-  return { resource: 'SNS topic', name: ctx.names.topic, action: found ? 'unchanged' : 'create' };
+  const item: PlanItem = {
+    resource: 'SNS topic',
+    name: ctx.names.topic,
+    action: found ? 'unchanged' : 'create',
+  };
+  return withTagPlan(item, found?.tags, ctx.names.stack);
 }
 
 /**
  * CreateTopic with the stack tag when missing; undo deletes what was created. An existing topic is
- * reused as it is: no write call at all.
+ * reused as it is, with no write call at all, except that one without any stack tag gets ours
+ * (TagResource; undo removes exactly that tag).
  */
 export async function ensureTopic(
   ctx: StackContext,
   found: TopicFound | undefined,
 ): Promise<Ensured<{ arn: string }>> {
-  if (found) return { change: 'unchanged', value: { arn: found.arn } };
+  if (found) {
+    const value = { arn: found.arn };
+    if (!tagMissing(found.tags, ctx.names.stack)) return { change: 'unchanged', value };
+    const ResourceArn = found.arn;
+    await ctx.clients.sns.send(
+      new TagResourceCommand({ ResourceArn, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
+    );
+    const undo = async () => {
+      await ctx.clients.sns.send(new UntagResourceCommand({ ResourceArn, TagKeys: [STACK_TAG] }));
+    };
+    return { change: 'updated', value, undo };
+  }
   const out = await ctx.clients.sns.send(
     new CreateTopicCommand({ Name: ctx.names.topic, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
   );

@@ -141,4 +141,81 @@ describe('init, re-run (update in place)', () => {
     await runInit();
     expect(aws.fake.state.subscriptions.size).toBe(1);
   });
+
+  it('adopts a stack built by hand without our tag: tags every resource once; the next run writes nothing', async () => {
+    await deployed();
+    const s = aws.fake.state;
+    const holders = [
+      ...s.topics.values(),
+      ...s.keys.values(),
+      ...s.roles.values(),
+      ...s.logGroups.values(),
+      ...s.functions.values(),
+      ...s.alarms.values(),
+    ];
+    for (const h of holders) h.tags = {};
+    const run = await runInit();
+    expect(run.exitCode).toBe(0);
+    const plan = run.io.stderr.join('\n');
+    expect(plan.match(/add tag alarm-to-slack:stack=mission/g)).toHaveLength(6);
+    expect([...aws.writes()].sort()).toEqual([
+      'TagResource', // SNS topic
+      'TagResource', // KMS key
+      'TagResource', // log group
+      'TagResource', // function
+      'TagResource', // alarm
+      'TagRole',
+    ]);
+    expect(aws.inputs('TagRole')).toEqual([
+      { RoleName: 'mission-lambda-role', Tags: [{ Key: 'alarm-to-slack:stack', Value: 'mission' }] },
+    ]);
+    for (const h of holders) expect(h.tags).toEqual({ 'alarm-to-slack:stack': 'mission' });
+    aws.clearCalls();
+    const again = await runInit({ json: true });
+    expect(aws.writes()).toEqual([]);
+    expect(resultDoc(again).steps.every((step) => step.status === 'unchanged')).toBe(true);
+  });
+
+  it('leaves a resource tagged for another stack as it is, with a warning in the plan', async () => {
+    await deployed();
+    const topic = [...aws.fake.state.topics.values()][0];
+    topic.tags = { 'alarm-to-slack:stack': 'other' };
+    const run = await runInit();
+    expect(run.exitCode).toBe(0);
+    expect(aws.writes()).toEqual([]);
+    expect(run.io.stderr.join('\n')).toMatch(
+      /SNS topic\s+mission-sns\s+unchanged\s+tagged for stack other: teardown of this stack will skip it/,
+    );
+    expect(topic.tags).toEqual({ 'alarm-to-slack:stack': 'other' });
+  });
+
+  it('a failed run that adopted untagged resources removes exactly the tags it added', async () => {
+    await deployed();
+    const s = aws.fake.state;
+    for (const h of [
+      ...s.topics.values(),
+      ...s.roles.values(),
+      ...s.logGroups.values(),
+      ...s.alarms.values(),
+    ])
+      h.tags = { team: 'ops' };
+    for (const fn of s.functions.values()) fn.statements = [];
+    const before = aws.fake.snapshot();
+    aws.fake.failAlways(
+      'AddPermission',
+      Object.assign(new Error('not authorized to perform: lambda:AddPermission'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const run = await runInit();
+    expect(run.exitCode).toBe(1);
+    expect(
+      aws
+        .writes()
+        .filter((w) => /^Untag/.test(w))
+        .sort(),
+    ).toEqual(['UntagResource', 'UntagResource', 'UntagResource', 'UntagRole']);
+    expect(aws.fake.snapshot()).toEqual(before);
+  });
 });

@@ -63,12 +63,17 @@ describe('ensureRoleTrust / ensureRolePolicies', () => {
     expect(JSON.parse(String(aws.inputs('UpdateAssumeRolePolicy')[0]?.PolicyDocument))).toEqual(
       trustPolicy(),
     );
+    // Adopted: from now on teardown knows it as this stack's.
+    expect(aws.fake.state.roles.get('mission-lambda-role').tags).toEqual({
+      'alarm-to-slack:stack': 'mission',
+    });
     await policies.undo?.();
     await trust.undo?.();
     const role = aws.fake.state.roles.get('mission-lambda-role');
     expect(role.trust).toBe(otherTrust);
     expect(role.attached).toEqual([]);
     expect(role.inline.size).toBe(0);
+    expect(role.tags).toEqual({});
   });
 
   it('a failing PutRolePolicy undoes the attachment made with it before throwing', async () => {

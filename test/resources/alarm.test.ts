@@ -70,6 +70,8 @@ async function found(alarm: MetricAlarm, tags: Array<{ Key: string; Value: strin
   return result;
 }
 
+const OUR_TAG = [{ Key: 'alarm-to-slack:stack', Value: 'mission' }];
+
 const OUR_INPUT = {
   AlarmName: 'mission-cpu-alarm',
   AlarmDescription: `CPU of ${INSTANCE} at or above 50% for 1 × 60 s — alarm-to-slack stack mission`,
@@ -167,13 +169,19 @@ describe('planAlarm', () => {
     const alarm = await found(raw());
     expect(planAlarm(ctx, alarm, desired({ threshold: 80 }))).toMatchObject({
       action: 'update',
-      changes: ['threshold 50 → 80', 'period 300 → 60', 'OK actions (none) → mission-sns'],
+      // Made by hand from the tutorial: adopted, so it gets our tag too.
+      changes: [
+        'threshold 50 → 80',
+        'period 300 → 60',
+        'OK actions (none) → mission-sns',
+        'add tag alarm-to-slack:stack=mission',
+      ],
     });
   });
 
   it('is unchanged when the alarm is as desired', async () => {
     const { ctx } = testStackContext('mission');
-    const alarm = await found(raw({ Period: 60, OKActions: [TOPIC_ARN] }));
+    const alarm = await found(raw({ Period: 60, OKActions: [TOPIC_ARN] }), OUR_TAG);
     expect(planAlarm(ctx, alarm, desired()).action).toBe('unchanged');
   });
 });
@@ -194,7 +202,7 @@ describe('ensureAlarm', () => {
 
   it('makes no call when unchanged', async () => {
     const { ctx } = testStackContext('mission');
-    const alarm = await found(raw({ Period: 60, OKActions: [TOPIC_ARN] }));
+    const alarm = await found(raw({ Period: 60, OKActions: [TOPIC_ARN] }), OUR_TAG);
     const result = await ensureAlarm(ctx, alarm, desired());
     expect(result).toEqual({ change: 'unchanged', value: { arn: ALARM_ARN } });
     expect(mocks.calls()).toEqual([]);
@@ -221,7 +229,8 @@ describe('ensureAlarm', () => {
     });
     mocks.cloudwatch.resetHistory();
     await result.undo?.();
-    expect(mocks.calls().map(([, n]) => n)).toEqual(['PutMetricAlarmCommand', 'UntagResourceCommand']);
+    // In reverse: the tag removed, then the alarm put back.
+    expect(mocks.calls().map(([, n]) => n)).toEqual(['UntagResourceCommand', 'PutMetricAlarmCommand']);
     expect(mocks.cloudwatch.commandCalls(PutMetricAlarmCommand)[0]?.args[0].input).toEqual({
       AlarmName: 'mission-cpu-alarm',
       AlarmDescription: 'tutorial alarm',
@@ -248,7 +257,7 @@ describe('ensureAlarm', () => {
 
   it('does not tag an alarm that already carries our tag', async () => {
     const { ctx } = testStackContext('mission');
-    const alarm = await found(raw(), [{ Key: 'alarm-to-slack:stack', Value: 'mission' }]);
+    const alarm = await found(raw(), OUR_TAG);
     mocks.cloudwatch.on(PutMetricAlarmCommand).resolves({});
     await ensureAlarm(ctx, alarm, desired());
     expect(mocks.calls().map(([, n]) => n)).toEqual(['PutMetricAlarmCommand']);

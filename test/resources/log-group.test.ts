@@ -131,7 +131,7 @@ describe('ensureLogGroup', () => {
     ]);
   });
 
-  it('treats a group created meanwhile as existing: its undo restores, never deletes', async () => {
+  it('treats a group created meanwhile (untagged, by Lambda) as existing: its undo restores, never deletes', async () => {
     mocks.logs.on(CreateLogGroupCommand).rejects(awsError('ResourceAlreadyExistsException'));
     mocks.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [group(NAME)] });
     mocks.logs.on(ListTagsForResourceCommand).resolves({ tags: {} });
@@ -140,7 +140,10 @@ describe('ensureLogGroup', () => {
     expect(result.change).toBe('updated');
     mocks.logs.resetHistory();
     await result.undo?.();
-    expect(logsCalls()).toEqual([['DeleteRetentionPolicyCommand', { logGroupName: NAME }]]);
+    expect(logsCalls()).toEqual([
+      ['DeleteRetentionPolicyCommand', { logGroupName: NAME }],
+      ['UntagResourceCommand', { resourceArn: ARN, tagKeys: ['alarm-to-slack:stack'] }],
+    ]);
   });
 
   it('makes no call at all when the retention is already right', async () => {

@@ -64,14 +64,14 @@ describe('findTopic', () => {
 });
 
 describe('planTopic', () => {
-  it('creates a missing topic and leaves an existing one unchanged', () => {
+  it('creates a missing topic and leaves an existing one of this stack unchanged', () => {
     const { ctx } = testStackContext();
     expect(planTopic(ctx, undefined)).toEqual({
       resource: 'SNS topic',
       name: 'mission-sns',
       action: 'create',
     });
-    expect(planTopic(ctx, { arn: TOPIC_ARN, tags: {} })).toEqual({
+    expect(planTopic(ctx, { arn: TOPIC_ARN, tags: { 'alarm-to-slack:stack': 'mission' } })).toEqual({
       resource: 'SNS topic',
       name: 'mission-sns',
       action: 'unchanged',

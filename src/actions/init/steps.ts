@@ -1,7 +1,8 @@
 import { ensureAlarm } from '../../resources/alarm.js';
+import { leftBehindBy } from '../../resources/cleanup.js';
 import type { Ensured, StackContext } from '../../resources/context.js';
 import { ensureFunction } from '../../resources/function.js';
-import { createKey, encryptWebhook, ensureKeyAlias } from '../../resources/key.js';
+import { createKey, encryptWebhook, ensureKeyAlias, ensureKeyTag } from '../../resources/key.js';
 import { ensureLogGroup } from '../../resources/log-group.js';
 import { ensurePermission } from '../../resources/permission.js';
 import { ensureRolePolicies, ensureRoleTrust } from '../../resources/role.js';
@@ -50,11 +51,15 @@ export function stepValue<T>(results: ReadonlyMap<string, StepDone>, id: string)
  * → Encrypt ‖ PutRolePolicy ‖ CreateAlias → CreateFunction (+ waiter) → AddPermission ‖ Subscribe.
  */
 export function buildSteps(
-  stack: StackContext,
+  context: StackContext,
   d: Discovered,
   answers: InitAnswers,
   cipher: CiphertextPlan,
+  /** Filled with what a failed step left behind (its own cleanup failed, or --no-rollback), by step id. */
+  leftBehind: Map<string, string[]> = new Map(),
 ): Step[] {
+  // --no-rollback also keeps what a failing step made halfway (e.g. a function that never became Active).
+  const stack: StackContext = { ...context, rollback: answers.rollback };
   const n = stack.names;
   const steps: Step[] = [
     {
@@ -66,10 +71,9 @@ export function buildSteps(
       id: STEP.key,
       title: `KMS key ${n.keyAlias}`,
       run: async () =>
-        // The aliased key is reused when Enabled; otherwise a new one is created and the alias moved.
-        d.key && keyIsReused(stack, d)
-          ? { status: 'unchanged', value: { arn: d.key.arn, keyId: d.key.keyId } }
-          : done(await createKey(stack)),
+        // The aliased key is reused when Enabled (tagged if it has no stack tag); otherwise a new one is
+        // created and the alias moved.
+        done(d.key && keyIsReused(stack, d) ? await ensureKeyTag(stack, d.key) : await createKey(stack)),
     },
     {
       id: STEP.alias,
@@ -160,5 +164,16 @@ export function buildSteps(
         ),
     });
   }
-  return steps;
+  return steps.map((step) => ({
+    ...step,
+    run: async (results) => {
+      try {
+        return await step.run(results);
+      } catch (error) {
+        const left = leftBehindBy(error);
+        if (left.length > 0) leftBehind.set(step.id, left);
+        throw error;
+      }
+    },
+  }));
 }

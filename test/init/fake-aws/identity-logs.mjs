@@ -56,6 +56,18 @@ export function identityLogsHandlers(env) {
       state.roles.set(RoleName, r);
       return { Role: { RoleName, Arn: r.arn, Path: '/' } };
     },
+    TagRole: ({ RoleName, Tags }) => {
+      const r = state.roles.get(RoleName);
+      if (!r) throw awsError('NoSuchEntityException', 404, `The role with name ${RoleName} cannot be found.`);
+      Object.assign(r.tags, tagMap(Tags));
+      return {};
+    },
+    UntagRole: ({ RoleName, TagKeys }) => {
+      const r = state.roles.get(RoleName);
+      if (!r) throw awsError('NoSuchEntityException', 404, `The role with name ${RoleName} cannot be found.`);
+      for (const k of TagKeys) delete r.tags[k];
+      return {};
+    },
     UpdateAssumeRolePolicy: ({ RoleName, PolicyDocument }) => {
       state.roles.get(RoleName).trust = PolicyDocument;
       return {};
@@ -110,6 +122,21 @@ export function identityLogsHandlers(env) {
       const g = state.logGroups.get(resourceArn.split(':log-group:')[1]);
       if (!g) throw awsError('ResourceNotFoundException', 400, 'The specified log group does not exist.');
       return { tags: { ...g.tags } };
+    },
+    'logs.TagResource': ({ resourceArn, tags }) => {
+      // Logs takes the ARN without the trailing ":*" that DescribeLogGroups puts on `arn`.
+      if (resourceArn.endsWith(':*'))
+        throw awsError('InvalidParameterException', 400, 'Invalid resource ARN');
+      const g = state.logGroups.get(resourceArn.split(':log-group:')[1]);
+      if (!g) throw awsError('ResourceNotFoundException', 400, 'The specified log group does not exist.');
+      Object.assign(g.tags, tags);
+      return {};
+    },
+    'logs.UntagResource': ({ resourceArn, tagKeys }) => {
+      const g = state.logGroups.get(resourceArn.split(':log-group:')[1]);
+      if (!g) throw awsError('ResourceNotFoundException', 400, 'The specified log group does not exist.');
+      for (const k of tagKeys) delete g.tags[k];
+      return {};
     },
     CreateLogGroup: ({ logGroupName, tags }) => {
       if (state.logGroups.has(logGroupName))

@@ -20,6 +20,18 @@ export function messagingHandlers(env) {
       if (!topic) throw awsError('ResourceNotFoundException', 404, 'Resource does not exist');
       return { Tags: tagList(topic.tags) };
     },
+    'sns.TagResource': ({ ResourceArn, Tags }) => {
+      const topic = state.topics.get(ResourceArn);
+      if (!topic) throw awsError('ResourceNotFoundException', 404, 'Resource does not exist');
+      Object.assign(topic.tags, tagMap(Tags));
+      return {};
+    },
+    'sns.UntagResource': ({ ResourceArn, TagKeys }) => {
+      const topic = state.topics.get(ResourceArn);
+      if (!topic) throw awsError('ResourceNotFoundException', 404, 'Resource does not exist');
+      for (const k of TagKeys) delete topic.tags[k];
+      return {};
+    },
     CreateTopic: ({ Name, Tags }) => {
       const topicArn = arn('sns', Name);
       if (!state.topics.has(topicArn)) state.topics.set(topicArn, { tags: tagMap(Tags) });
@@ -82,6 +94,18 @@ export function messagingHandlers(env) {
       const id = keyOf(KeyId);
       if (!id) throw awsError('NotFoundException', 400, 'Invalid keyId');
       return { Tags: tagList(state.keys.get(id).tags, 'TagKey', 'TagValue'), Truncated: false };
+    },
+    'kms.TagResource': ({ KeyId, Tags }) => {
+      const id = keyOf(KeyId);
+      if (!id) throw awsError('NotFoundException', 400, 'Invalid keyId');
+      Object.assign(state.keys.get(id).tags, tagMap(Tags, 'TagKey', 'TagValue'));
+      return {};
+    },
+    'kms.UntagResource': ({ KeyId, TagKeys }) => {
+      const id = keyOf(KeyId);
+      if (!id) throw awsError('NotFoundException', 400, 'Invalid keyId');
+      for (const k of TagKeys) delete state.keys.get(id).tags[k];
+      return {};
     },
     CreateKey: ({ Description, Tags, Policy }) => {
       const id = `1111aaaa-22bb-33cc-44dd-${String(nextSerial()).padStart(12, '0')}`;
