@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
+import { REGION } from '../helpers/aws.js';
 import { awsError } from './fake-aws.mjs';
-import { firstRunOptions, NEW_WEBHOOK, resultDoc, runInit, TOPIC_ARN, useFakeAws } from './harness.js';
+import {
+  FUNCTION_ARN,
+  firstRunOptions,
+  NEW_WEBHOOK,
+  resultDoc,
+  runInit,
+  TOPIC_ARN,
+  useFakeAws,
+} from './harness.js';
 
 const aws = useFakeAws();
 
@@ -172,5 +181,71 @@ describe('init, a step fails on a first run', () => {
     const run = await runInit({ signal: controller.signal });
     expect(run.exitCode).toBe(130);
     expect(aws.writes()).toEqual([]);
+  });
+});
+
+describe('init, a step fails halfway and its own cleanup fails too', () => {
+  const neverActive = () => {
+    aws.fake.state.newFunctionFails = {
+      StateReasonCode: 'DisabledKMSKey',
+      StateReason: 'The KMS key is disabled.',
+    };
+  };
+
+  it('a function that never became Active and could not be deleted is listed as what remains', async () => {
+    neverActive();
+    aws.fake.failAlways('DeleteFunction', denied('lambda:DeleteFunction'));
+    const run = await runInit({ json: true });
+    expect(run.exitCode).toBe(1);
+    expect(aws.fake.state.functions.has('mission-lambda')).toBe(true);
+    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & {
+      rolledBack: boolean;
+      leftBehind: string[];
+    };
+    expect(doc.resources.functionArn).toBe(FUNCTION_ARN);
+    expect(doc.rolledBack).toBe(false);
+    expect(doc.leftBehind).toEqual(['Lambda function mission-lambda']);
+    expect((run.error as Error).message).toContain('removing it failed too');
+    expect((run.error as { hint?: string }).hint).toBe(
+      `\`alarm-to-slack teardown --name mission --region ${REGION}\` removes what remains of the stack.`,
+    );
+  });
+
+  it('the human summary says it remains instead of "Nothing of the stack remains"', async () => {
+    neverActive();
+    aws.fake.failAlways('DeleteFunction', denied('lambda:DeleteFunction'));
+    const run = await runInit();
+    const stdout = run.io.stdout.join('\n');
+    expect(stdout).not.toContain('Nothing of the stack remains');
+    expect(stdout).toContain('Could not be removed: Lambda function mission-lambda.');
+    expect(stdout).toMatch(/What remains:\n\s+Lambda function\s+arn:aws:lambda:.*:function:mission-lambda/);
+    expect(stdout).toContain('alarm-to-slack teardown --name mission');
+  });
+
+  it('--no-rollback keeps the function that never became Active, and lists it', async () => {
+    neverActive();
+    const run = await runInit({ options: firstRunOptions({ rollback: false }), json: true });
+    expect(run.exitCode).toBe(1);
+    expect(aws.inputs('DeleteFunction')).toEqual([]);
+    expect(aws.fake.state.functions.has('mission-lambda')).toBe(true);
+    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & { leftBehind: string[] };
+    expect(doc.resources.functionArn).toBe(FUNCTION_ARN);
+    expect(doc.leftBehind).toEqual(['Lambda function mission-lambda']);
+  });
+
+  it('when the cleanup works, nothing is left behind and the summary says so', async () => {
+    neverActive();
+    const run = await runInit({ json: true });
+    expect(run.exitCode).toBe(1);
+    expect(live(aws.fake.snapshot())).toEqual(EMPTY);
+    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & {
+      rolledBack: boolean;
+      leftBehind?: unknown;
+    };
+    expect(doc.rolledBack).toBe(true);
+    expect(doc.leftBehind).toBeUndefined();
+    expect((run.error as { hint?: string }).hint).toBe(
+      'Nothing was left behind: fix the cause and run init again.',
+    );
   });
 });

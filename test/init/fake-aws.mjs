@@ -35,6 +35,11 @@ export function fakeAws(where) {
     alarms: new Map(), // name → { alarm, tags }
     /** @type {Array<{ id: string, name?: string, type?: string }>} */
     instances: [],
+    /**
+     * Set to { StateReasonCode, StateReason } to make CreateFunction's function end up Failed.
+     * @type {Record<string, string> | undefined}
+     */
+    newFunctionFails: undefined,
   };
   /** Scripted failures: command → errors thrown by its next calls (in order). */
   const failures = new Map();

@@ -152,7 +152,8 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
 
   // The summary's duration is the work's, not the time spent reading prompts.
   const started = now();
-  const report = await runSteps(buildSteps(stack, discovered, answers, cipher), {
+  const leftBehind = new Map<string, string[]>();
+  const report = await runSteps(buildSteps(stack, discovered, answers, cipher, leftBehind), {
     progress: io.progress,
     rollback: answers.rollback,
     signal,
@@ -160,7 +161,7 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
   });
 
   const ms = now() - started;
-  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms };
+  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms, leftBehind };
   const resources = resourcesAfter(summary);
   if (report.ok && io.interactive) summary.testAlarm = await offerTestAlarm(opts, resources.topicArn);
   io.result(summaryHuman(summary, io.style), summaryJson(summary));
@@ -174,7 +175,7 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     );
   }
   if (report.failure) {
-    const remains = Object.values(resources).some((v) => v !== null);
+    const remains = Object.values(resources).some((v) => v !== null) || leftBehind.size > 0;
     throw new CliError(`init failed at "${report.failure.title}": ${awsMessage(report.failure.error)}`, {
       hint: remains
         ? `\`alarm-to-slack teardown${answers.scopeFlags}\` removes what remains of the stack.`

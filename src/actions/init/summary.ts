@@ -35,32 +35,46 @@ export interface SummaryInput {
   report: RunReport;
   testAlarm?: TestAlarmOutcome | undefined;
   ms: number;
+  /** What failed steps left behind (their own cleanup failed, or --no-rollback), by step id. */
+  leftBehind?: ReadonlyMap<string, string[]> | undefined;
+}
+
+/** Everything failed steps left behind, e.g. ["Lambda function mission-lambda"]. */
+export function leftBehindList(input: SummaryInput): string[] {
+  return [...(input.leftBehind?.values() ?? [])].flat();
 }
 
 /**
  * What exists after the run: a step's result unless its undo succeeded (then whatever existed before),
- * otherwise what discovery found. On success that is everything; after a rollback, what pre-existed.
+ * otherwise what discovery found, or, for a step that failed leaving its resource behind, that resource.
+ * On success that is everything; after a rollback, what pre-existed and what could not be removed.
  */
 export function resourcesAfter(input: SummaryInput): InitResources {
-  const { report, discovered: d } = input;
+  const { report, discovered: d, stack } = input;
   const rolledBack = new Set(input.report.undone.filter((u) => u.ok).map((u) => u.id));
-  const pick = (id: string, field: 'arn' | 'name', before: string | undefined): string | null => {
+  const pick = (
+    id: string,
+    field: 'arn' | 'name',
+    before: string | undefined,
+    leftOver?: string,
+  ): string | null => {
     const result: StepDone | undefined = report.results.get(id);
     const value =
       result && !rolledBack.has(id) ? (result.value as Record<string, unknown> | undefined) : undefined;
     const fromStep = value?.[field];
-    return typeof fromStep === 'string' ? fromStep : (before ?? null);
+    if (typeof fromStep === 'string') return fromStep;
+    return before ?? (input.leftBehind?.has(id) ? (leftOver ?? null) : null);
   };
   const keyArn = pick(STEP.key, 'arn', d.key?.arn);
   return {
-    topicArn: pick(STEP.topic, 'arn', d.topic?.arn),
+    topicArn: pick(STEP.topic, 'arn', d.topic?.arn, stack.arns.topicArn),
     keyArn,
-    keyAlias: keyArn ? input.stack.names.keyAlias : null,
-    roleArn: pick(STEP.role, 'arn', d.role?.arn),
-    functionArn: pick(STEP.fn, 'arn', d.fn?.arn),
+    keyAlias: keyArn ? stack.names.keyAlias : null,
+    roleArn: pick(STEP.role, 'arn', d.role?.arn, stack.arns.roleArn),
+    functionArn: pick(STEP.fn, 'arn', d.fn?.arn, stack.arns.functionArn),
     subscriptionArn: pick(STEP.subscription, 'arn', d.subscriptions[0]?.arn),
-    alarmArn: pick(STEP.alarm, 'arn', d.alarm?.arn),
-    logGroupName: pick(STEP.logGroup, 'name', d.logGroup?.name),
+    alarmArn: pick(STEP.alarm, 'arn', d.alarm?.arn, stack.arns.alarmArn),
+    logGroupName: pick(STEP.logGroup, 'name', d.logGroup?.name, stack.names.logGroup),
   };
 }
 
@@ -75,9 +89,11 @@ export function summaryJson(input: SummaryInput): Record<string, unknown> {
     steps: report.steps.map((s) => ({ id: s.id, status: s.status, ms: Math.round(s.ms) })),
   };
   if (report.failure) {
+    const left = leftBehindList(input);
     doc.error = { step: report.failure.id, message: awsMessage(report.failure.error) };
     // True when everything this run did was undone (nothing to undo counts); false with --no-rollback.
-    doc.rolledBack = input.answers.rollback && report.undone.every((u) => u.ok);
+    doc.rolledBack = input.answers.rollback && report.undone.every((u) => u.ok) && left.length === 0;
+    if (left.length > 0) doc.leftBehind = left;
   }
   if (input.testAlarm) {
     doc.testAlarm = {
@@ -151,10 +167,18 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
       );
     else if (report.undone.length > 0)
       lines.push(`Rolled back what this run did (${report.undone.map((u) => u.title).join(', ')}).`);
-    else lines.push('Nothing had been changed yet.');
+    else if (leftBehindList(input).length === 0) lines.push('Nothing had been changed yet.');
+    const left = leftBehindList(input);
+    if (left.length > 0)
+      lines.push(
+        answers.rollback
+          ? `Could not be removed: ${left.join(', ')}.`
+          : `Kept from the failed step: ${left.join(', ')}.`,
+      );
     const remaining = resourceLines(input, r);
-    lines.push('', remaining.length > 0 ? 'What remains:' : 'Nothing of the stack remains.', ...remaining);
-    if (remaining.length > 0) lines.push('', `${style.code(`alarm-to-slack teardown${scope}`)} removes it.`);
+    const remains = remaining.length > 0 || left.length > 0;
+    lines.push('', remains ? 'What remains:' : 'Nothing of the stack remains.', ...remaining);
+    if (remains) lines.push('', `${style.code(`alarm-to-slack teardown${scope}`)} removes it.`);
     return lines.join('\n');
   }
 

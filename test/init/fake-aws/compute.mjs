@@ -52,6 +52,8 @@ export function computeHandlers(env) {
         State: 'Active',
         LastUpdateStatus: 'Successful',
         LastModified: '2030-01-01T00:00:00.000+0000',
+        // A test may make new functions fail to start (e.g. { StateReasonCode, StateReason }).
+        ...(state.newFunctionFails ? { State: 'Failed', ...state.newFunctionFails } : {}),
       };
       state.functions.set(input.FunctionName, { config, tags: { ...(input.Tags ?? {}) }, statements: [] });
       return clone(config);
