@@ -23,20 +23,36 @@ export interface WaiterTiming {
 export const WAIT_SECONDS = 300;
 
 /**
- * The errors Lambda returns while a role or its policies, or the key's grants, have not propagated yet.
- * They clear on their own within seconds; anything else (a real validation error) is not retried.
+ * What a KMS error names when waiting cannot help: a key disabled, pending deletion or otherwise in an
+ * invalid state, or a caller who may not create grants on it.
  */
-export function isPropagationError(error: unknown): boolean {
+const PERMANENT_KMS =
+  /KMSInvalidStateException|DisabledException|pending deletion|PendingDeletion|is disabled|invalid state|not authorized to perform:? kms:CreateGrant/i;
+
+/** Which propagation an error waits for: IAM (the new role or its policies) or KMS (the key, its grant). */
+export type PropagationCause = 'iam' | 'kms';
+
+/**
+ * The errors Lambda returns while a role or its policies, or the key's grants, have not propagated yet,
+ * by cause. They clear on their own within seconds; anything else (a real validation error, a disabled
+ * or pending-deletion key, a caller without kms:CreateGrant) is undefined: not retried.
+ */
+export function propagationCause(error: unknown): PropagationCause | undefined {
   const name = awsErrorName(error);
   const message = error instanceof Error ? error.message : '';
-  if (name === 'KMSAccessDeniedException') return true;
-  if (name !== 'InvalidParameterValueException') return false;
-  if (/Key Aliases are not supported/i.test(message)) return false; // a real mistake, never clears
-  return (
-    /cannot be assumed by Lambda/i.test(message) ||
-    /execution role does not have permissions/i.test(message) ||
-    /Lambda was unable to .*KMS key/i.test(message)
-  );
+  if (name !== 'KMSAccessDeniedException' && name !== 'InvalidParameterValueException') return undefined;
+  if (/Key Aliases are not supported/i.test(message)) return undefined; // a real mistake, never clears
+  if (PERMANENT_KMS.test(message)) return undefined;
+  if (/cannot be assumed by Lambda/i.test(message)) return 'iam';
+  if (/execution role does not have permissions/i.test(message)) return 'iam';
+  // KMS does not know the new role yet ("ARN does not refer to a valid principal"): IAM is propagating.
+  if (/does not refer to a valid principal/i.test(message)) return 'iam';
+  if (name === 'KMSAccessDeniedException' || /Lambda was unable to .*KMS key/i.test(message)) return 'kms';
+  return undefined;
+}
+
+export function isPropagationError(error: unknown): boolean {
+  return propagationCause(error) !== undefined;
 }
 
 /**
@@ -106,16 +122,20 @@ export async function withLambdaRetry<T>(
     try {
       return await call();
     } catch (error) {
-      const propagation = opts.propagation === true && isPropagationError(error);
+      const cause = opts.propagation === true ? propagationCause(error) : undefined;
+      const propagation = cause !== undefined;
       const conflict = opts.conflicts === true && isUpdateConflict(error);
       if (!propagation && !conflict) throw error;
       const budget = propagation ? PROPAGATION_BUDGET_MS : CONFLICT_BUDGET_MS;
       const elapsed = Math.max(Date.now() - started, slept);
       if (elapsed + delay > budget) {
         const seconds = Math.round(budget / 1000);
-        const what = propagation
-          ? `IAM did not propagate to Lambda within about ${seconds / 60} minutes`
-          : `The function was still being updated after about ${seconds / 60} minutes`;
+        const what =
+          cause === 'iam'
+            ? `IAM did not propagate to Lambda within about ${seconds / 60} minutes`
+            : cause === 'kms'
+              ? `KMS did not accept the key or its grant for Lambda within about ${seconds / 60} minutes`
+              : `The function was still being updated after about ${seconds / 60} minutes`;
         throw new PropagationTimeoutError(
           `${what} (${attempt} attempts); AWS said: ${awsMessage(error)}`,
           error,
@@ -123,9 +143,11 @@ export async function withLambdaRetry<T>(
       }
       attempt += 1;
       ctx.note(
-        propagation
+        cause === 'iam'
           ? `Waiting for IAM to propagate the new role (attempt ${attempt})…`
-          : `Waiting for the function's previous update to finish (attempt ${attempt})…`,
+          : cause === 'kms'
+            ? `Waiting for KMS to accept the new key/grant (attempt ${attempt})…`
+            : `Waiting for the function's previous update to finish (attempt ${attempt})…`,
       );
       await ctx.sleep(delay);
       slept += delay;

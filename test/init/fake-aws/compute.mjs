@@ -28,11 +28,13 @@ export function computeHandlers(env) {
           400,
           'The role defined for the function cannot be assumed by Lambda.',
         );
-      if (input.KMSKeyArn && state.keys.get(keyOf(input.KMSKeyArn))?.state !== 'Enabled')
+      const keyState = input.KMSKeyArn ? state.keys.get(keyOf(input.KMSKeyArn))?.state : 'Enabled';
+      if (keyState !== 'Enabled')
         throw awsError(
-          'KMSAccessDeniedException',
-          502,
-          'Lambda was unable to decrypt the environment variables because KMS access was denied.',
+          'InvalidParameterValueException',
+          400,
+          'Lambda was unable to configure access to your environment variables because the KMS key is invalid for CreateGrant. ' +
+            `Please check your KMS key settings. KMS Exception: KMSInvalidStateException KMS Message: ${input.KMSKeyArn} is ${keyState === 'PendingDeletion' ? 'pending deletion' : 'disabled'}.`,
         );
       if (state.functions.has(input.FunctionName))
         throw awsError('ResourceConflictException', 409, `Function already exist: ${input.FunctionName}`);
