@@ -141,8 +141,23 @@ describe('init validates every input before any AWS call (exit 2)', () => {
   it('a first run without any webhook URL exits 2 naming the flag, after reading but before any write', async () => {
     const run = await runInit({ options: firstRunOptions({ webhookUrl: undefined }) });
     expect(run.exitCode).toBe(2);
-    expect((run.error as Error).message).toMatch(/^Missing --webhook-url \(or SLACK_WEBHOOK_URL\)/);
+    expect((run.error as Error).message).toBe(
+      'Missing --webhook-url (or SLACK_WEBHOOK_URL); it is required when mission-lambda does not exist yet.',
+    );
     expect(aws.calls().length).toBeGreaterThan(0);
+    expect(aws.writes()).toEqual([]);
+  });
+
+  it('without a webhook URL, a function that exists but holds no encrypted URL is not called missing', async () => {
+    await runInit();
+    const fn = aws.fake.state.functions.get('mission-lambda');
+    delete fn.config.Environment.Variables.kmsEncryptedHookUrl;
+    aws.clearCalls();
+    const run = await runInit({ options: firstRunOptions({ webhookUrl: undefined }) });
+    expect(run.exitCode).toBe(2);
+    expect((run.error as Error).message).toBe(
+      'Missing --webhook-url (or SLACK_WEBHOOK_URL); it is required because mission-lambda exists but has no encrypted webhook URL (kmsEncryptedHookUrl) to keep.',
+    );
     expect(aws.writes()).toEqual([]);
   });
 

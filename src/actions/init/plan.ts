@@ -44,8 +44,11 @@ export async function planCiphertext(
         `${MISSING_WEBHOOK}: the KMS key ${stack.names.keyAlias} is being replaced, so the webhook URL must be encrypted again.`,
       );
     }
+    const fn = stack.names.functionName;
     throw new UsageError(
-      `${MISSING_WEBHOOK}; it is required when ${stack.names.functionName} does not exist yet.`,
+      d.fn
+        ? `${MISSING_WEBHOOK}; it is required because ${fn} exists but has no encrypted webhook URL (kmsEncryptedHookUrl) to keep.`
+        : `${MISSING_WEBHOOK}; it is required when ${fn} does not exist yet.`,
     );
   }
   if (!existing) return { kind: 'encrypt', url, reason: 'first encryption' };
