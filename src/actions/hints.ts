@@ -6,18 +6,47 @@ import { maskWebhookUrl } from '../validate.js';
  * The commands our messages point at, and hints at the usual cause of a notifier failure.
  */
 
-/** `alarm-to-slack <command> --name <name> --region <region>` (--name only when not the default). */
-export function cliCommand(
-  stack: Pick<StackContext, 'names' | 'region'>,
-  command: string,
-  extra = '',
-): string {
-  const name = stack.names.stack === DEFAULT_STACK ? '' : ` --name ${stack.names.stack}`;
-  return `alarm-to-slack ${command}${name} --region ${stack.region}${extra ? ` ${extra}` : ''}`;
+type Scope = Pick<StackContext, 'names' | 'region' | 'connection'>;
+
+/** --profile and --endpoint-url as given (both the AWS CLI and ours take them). */
+function connectionFlags(stack: Scope): string {
+  const { profile, endpointUrl } = stack.connection ?? {};
+  return `${profile ? ` --profile ${profile}` : ''}${endpointUrl ? ` --endpoint-url ${endpointUrl}` : ''}`;
 }
 
-export function initCommand(stack: Pick<StackContext, 'names' | 'region'>, extra = ''): string {
+/**
+ * The flags that select this stack in a suggested command, with a leading space: --name (when not the
+ * default), --region (always: the resolved one, so the command works whatever the environment), and
+ * --profile / --endpoint-url as given. One place for init's summary and every hint of test, teardown
+ * and status.
+ */
+export function scopeFlags(stack: Scope): string {
+  const name = stack.names.stack === DEFAULT_STACK ? '' : ` --name ${stack.names.stack}`;
+  return `${name} --region ${stack.region}${connectionFlags(stack)}`;
+}
+
+/** `alarm-to-slack <command>` with the scope flags, then `extra`. */
+export function cliCommand(stack: Scope, command: string, extra = ''): string {
+  return `alarm-to-slack ${command}${scopeFlags(stack)}${extra ? ` ${extra}` : ''}`;
+}
+
+export function initCommand(stack: Scope, extra = ''): string {
   return cliCommand(stack, 'init', extra);
+}
+
+/** `aws <command> --region <region>` with --profile / --endpoint-url as given. */
+export function awsCommand(stack: Scope, command: string): string {
+  return `aws ${command} --region ${stack.region}${connectionFlags(stack)}`;
+}
+
+/** How to keep a key pending deletion: cancel the deletion, then enable the key again (it comes back Disabled). */
+export function keyRecoveryCommand(stack: Scope, keyId: string): string {
+  return `${awsCommand(stack, `kms cancel-key-deletion --key-id ${keyId}`)} && ${awsCommand(stack, `kms enable-key --key-id ${keyId}`)}`;
+}
+
+/** A date as the day it falls on (UTC), e.g. 2026-12-02: when KMS deletes a key. */
+export function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 const WEBHOOK_URL = /https?:\/\/[^\s"'<>]*\/services\/[^\s"'<>]+/g;
@@ -51,8 +80,8 @@ export function hintForFunctionError(stack: StackContext, error: string): string
   }
   if (/KMSInvalidState|DisabledException|is pending deletion|is disabled/i.test(error)) {
     return (
-      "The stack's KMS key is disabled or pending deletion. Cancel the deletion (aws kms cancel-key-deletion " +
-      `--key-id <id>, then aws kms enable-key --key-id <id>) or re-run ${initCommand(stack, '--webhook-url <url>')}, which replaces it.`
+      "The stack's KMS key is disabled or pending deletion. Keep it (" +
+      `${keyRecoveryCommand(stack, '<id>')}) or re-run ${initCommand(stack, '--webhook-url <url>')}, which replaces it.`
     );
   }
   if (
@@ -71,5 +100,5 @@ export function hintForFunctionError(stack: StackContext, error: string): string
   if (/\b(429|5\d\d)\b|rate_limited|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|fetch failed/i.test(error)) {
     return 'Slack was unavailable or rate-limited the function; try again in a minute.';
   }
-  return `See the log tail above; \`aws logs tail ${stack.names.logGroup} --since 15m --region ${stack.region}\` shows more.`;
+  return `See the log tail above; \`${awsCommand(stack, `logs tail ${stack.names.logGroup} --since 15m`)}\` shows more.`;
 }

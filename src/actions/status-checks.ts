@@ -10,7 +10,7 @@ import { samePolicy } from '../resources/policy-document.js';
 import { decryptPolicy, type RoleFound, trustPolicy } from '../resources/role.js';
 import type { SubscriptionFound } from '../resources/subscription.js';
 import type { TopicFound } from '../resources/topic.js';
-import { initCommand } from './hints.js';
+import { awsCommand, day, initCommand, keyRecoveryCommand } from './hints.js';
 import { evaluateDelivery, evaluateFunction } from './status-links.js';
 
 /**
@@ -46,7 +46,6 @@ export interface Problem {
   fix: string;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 export const short = (arn: string) => arn.split(':').pop() ?? arn;
 
 export function owner(tags: Tags, stack: string): { note: string; owner: string | null } {
@@ -61,7 +60,7 @@ export function owner(tags: Tags, stack: string): { note: string; owner: string 
 }
 
 export function evaluate(stack: StackContext, f: StatusFound): { rows: StatusRow[]; problems: Problem[] } {
-  const { names, arns, region } = stack;
+  const { names, arns } = stack;
   const rows: StatusRow[] = [];
   const problems: Problem[] = [];
   const init = initCommand(stack);
@@ -114,7 +113,7 @@ export function evaluate(stack: StackContext, f: StatusFound): { rows: StatusRow
         owner: o.owner,
       },
     });
-    const keep = `aws kms cancel-key-deletion --key-id ${k.keyId} --region ${region} && aws kms enable-key --key-id ${k.keyId} --region ${region}`;
+    const keep = keyRecoveryCommand(stack, k.keyId);
     const replace = initCommand(stack, '--webhook-url <url>');
     if (k.state === 'PendingDeletion')
       problem(
@@ -126,7 +125,7 @@ export function evaluate(stack: StackContext, f: StatusFound): { rows: StatusRow
       problem(
         'KMS key',
         'the key is disabled: the function cannot decrypt the webhook.',
-        `aws kms enable-key --key-id ${k.keyId} --region ${region} (or ${replace})`,
+        `${awsCommand(stack, `kms enable-key --key-id ${k.keyId}`)} (or ${replace})`,
       );
     else if (!healthy) problem('KMS key', `the key is ${k.state}.`, replace);
   } else missing('KMS key', names.keyAlias, 'the webhook URL cannot be decrypted.');

@@ -1,7 +1,7 @@
 import type { StackContext } from '../resources/context.js';
 import { RUNTIME } from '../resources/function.js';
 import { snsPermission } from './chain.js';
-import { cliCommand, initCommand } from './hints.js';
+import { awsCommand, cliCommand, initCommand } from './hints.js';
 import { owner, type StatusFound, type StatusRow, short } from './status-checks.js';
 
 /** `status` checks of the function and the links that deliver to it: permission, subscription, alarm. */
@@ -74,7 +74,7 @@ export function evaluateDelivery(
   problem: ProblemFn,
   missing: MissingFn,
 ) {
-  const { names, arns, region } = stack;
+  const { names, arns } = stack;
   const topicArn = f.topic?.arn ?? arns.topicArn;
 
   // Permission (only meaningful with a function).
@@ -105,7 +105,7 @@ export function evaluateDelivery(
       problem(
         'Lambda permission',
         'the SNS permission is not limited to the topic (SourceArn) and account (SourceAccount).',
-        `aws lambda remove-permission --function-name ${names.functionName} --statement-id ${sid} --region ${region}, then ${initCommand(stack)}`,
+        `${awsCommand(stack, `lambda remove-permission --function-name ${names.functionName} --statement-id ${sid}`)}, then ${initCommand(stack)}`,
       );
     }
   } else missing('Lambda permission', `${names.topic} → ${names.functionName}`, 'needs the function', false);
@@ -127,7 +127,7 @@ export function evaluateDelivery(
       problem(
         'SNS subscription',
         'a duplicate subscription posts every alarm twice.',
-        `aws sns unsubscribe --subscription-arn ${extra.arn} --region ${region}`,
+        awsCommand(stack, `sns unsubscribe --subscription-arn ${extra.arn}`),
       );
   } else missing('SNS subscription', `${names.topic} → ${names.functionName}`, 'needs the topic', false);
 
@@ -184,7 +184,7 @@ export function evaluateDelivery(
     problem(
       'Lambda function',
       `${f.metrics.errors} error(s) in the last 24 hours (${f.metrics.invocations} invocation(s)).`,
-      `${cliCommand(stack, 'test')} (and aws logs tail ${names.logGroup} --since 24h --region ${region})`,
+      `${cliCommand(stack, 'test')} (and ${awsCommand(stack, `logs tail ${names.logGroup} --since 24h`)})`,
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { IO, Progress, Style } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
 import { runSteps, type Step } from '../steps/runner.js';
-import { cliCommand } from './hints.js';
+import { cliCommand, day, keyRecoveryCommand } from './hints.js';
 import { table } from './table.js';
 import { type Kind, REMOVAL_NEEDS, type Removal, type RemovalDone } from './teardown-plan.js';
 
@@ -120,17 +120,6 @@ export async function runTeardown(
   return out;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
-/** How to keep the key: within the pending window, cancel the deletion and enable the key again. */
-export function keyCancelHint(stack: StackContext, keyId: string): string {
-  const region = ` --region ${stack.region}`;
-  return (
-    `aws kms cancel-key-deletion --key-id ${keyId}${region} && ` +
-    `aws kms enable-key --key-id ${keyId}${region}`
-  );
-}
-
 /** The plan before confirming: each resource with remove or skip (and why). */
 export function planLines(style: Style, plan: readonly Removal[]): string {
   return table(
@@ -166,7 +155,7 @@ export function summaryText(
     lines.push(
       '',
       `The KMS key ${report.keyId} will be deleted on ${day(report.keyDeletionDate)}; until then it can be kept:`,
-      `  ${style.code(keyCancelHint(stack, report.keyId))}`,
+      `  ${style.code(keyRecoveryCommand(stack, report.keyId))}`,
     );
   }
   if (report.failed.length > 0)

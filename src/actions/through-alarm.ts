@@ -10,7 +10,7 @@ import { findSubscriptions } from '../resources/subscription.js';
 import { findTopic } from '../resources/topic.js';
 import type { AlarmState } from '../validate.js';
 import { snsPermission } from './chain.js';
-import { hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
+import { awsCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
 /**
  * `alarm-to-slack test --through-alarm`: drives the real alarm with SetAlarmState and follows the
@@ -132,7 +132,7 @@ async function diagnose(
   return {
     stoppedAt: 'function',
     error: `${stack.names.functionName} was not invoked within the wait, though the alarm, topic, subscription and permission are in place.`,
-    hint: `SNS may be slow or throttled: look again in a minute with \`aws logs tail ${stack.names.logGroup} --since 5m --region ${stack.region}\`.`,
+    hint: `SNS may be slow or throttled: look again in a minute with \`${awsCommand(stack, `logs tail ${stack.names.logGroup} --since 5m`)}\`.`,
   };
 }
 

@@ -1,15 +1,8 @@
-import {
-  type AlarmAnswers,
-  askInstance,
-  DEFAULTS,
-  type InitAnswers,
-  scopeFlags,
-} from '../actions/init/answers.js';
+import { type AlarmAnswers, askInstance, DEFAULTS, type InitAnswers } from '../actions/init/answers.js';
 import { identityLine } from '../actions/init/summary.js';
 import { UsageError } from '../errors.js';
 import { resolveValue, type ValueSpec } from '../io/resolve.js';
 import type { IO } from '../io/types.js';
-import { DEFAULT_STACK } from '../names.js';
 import type { StackContext } from '../resources/context.js';
 import {
   validateEvaluationPeriods,
@@ -203,13 +196,6 @@ async function gather(
     verifyWebhook: options.verifyWebhook !== false,
     rollback: options.rollback !== false,
     dryRun: options.dryRun === true,
-    scopeFlags: scopeFlags({
-      name,
-      defaultName: DEFAULT_STACK,
-      region: ctx.globals.region === undefined ? undefined : stack.region,
-      profile: ctx.globals.profile,
-      endpointUrl: ctx.globals.endpointUrl,
-    }),
   };
 }
 

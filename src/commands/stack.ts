@@ -28,6 +28,7 @@ export async function openStack(
     note: (message) => ctx.io.progress.info(message),
     signal: ctx.signal,
     ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+    connection: { profile: ctx.globals.profile, endpointUrl: ctx.globals.endpointUrl },
   });
   return { stack, identity };
 }

@@ -20,6 +20,8 @@ export interface StackContext {
    * instead of removing it. Absent means true.
    */
   rollback?: boolean | undefined;
+  /** The connection flags given (--profile, --endpoint-url), repeated in the commands our hints suggest. */
+  connection?: { profile?: string | undefined; endpointUrl?: string | undefined } | undefined;
 }
 
 export type Tags = Record<string, string>;
@@ -81,6 +83,7 @@ export function createStackContext(opts: {
   note?: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
+  connection?: StackContext['connection'];
 }): StackContext {
   return {
     clients: opts.clients,
@@ -92,6 +95,7 @@ export function createStackContext(opts: {
     note: opts.note ?? (() => {}),
     sleep: opts.sleep ?? ((ms) => defaultSleep(ms, opts.signal)),
     signal: opts.signal,
+    ...(opts.connection ? { connection: opts.connection } : {}),
   };
 }
 

@@ -215,6 +215,19 @@ describe('init, first run', () => {
       expect(stdout).toContain(`alarm-to-slack ${next} --name mission --region ${REGION}`);
   });
 
+  it('the next commands repeat --profile and --endpoint-url, and name the region even when it came from the environment', async () => {
+    const run = await runInit({
+      globals: { region: undefined, profile: 'dev', endpointUrl: 'http://127.0.0.1:4566' },
+      env: { AWS_REGION: REGION },
+    });
+    expect(run.exitCode).toBe(0);
+    const stdout = run.io.stdout.join('\n');
+    for (const next of ['test', 'status', 'teardown'])
+      expect(stdout).toContain(
+        `alarm-to-slack ${next} --name mission --region ${REGION} --profile dev --endpoint-url http://127.0.0.1:4566`,
+      );
+  });
+
   it('--json prints one document with the resources and each step', async () => {
     const run = await runInit({ json: true });
     expect(run.io.stdout).toHaveLength(1);

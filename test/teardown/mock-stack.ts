@@ -40,7 +40,7 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { CommandContext } from '../../src/commands/context.js';
+import type { CommandContext, GlobalOptions } from '../../src/commands/context.js';
 import { STACK_TAG } from '../../src/names.js';
 import { decryptPolicy, trustPolicy } from '../../src/resources/role.js';
 import { ACCOUNT, CALLER_ARN, type mockAws, REGION, testClients, testStackContext } from '../helpers/aws.js';
@@ -347,11 +347,18 @@ export function mockStack(aws: Aws, overrides: Partial<StackSpec> = {}): StackSp
 /** A command context over the mocked clients: `sleeps` records every wait the command asked for. */
 export function commandContext(
   io: ScriptedIO,
-  opts: { name?: string; yes?: boolean; signal?: AbortSignal } = {},
+  opts: { name?: string; yes?: boolean; signal?: AbortSignal; globals?: Partial<GlobalOptions> } = {},
 ): CommandContext & { sleeps: number[] } {
   const sleeps: number[] = [];
   return {
-    globals: { name: opts.name ?? STACK, json: io.json, yes: opts.yes ?? false, color: false, debug: false },
+    globals: {
+      name: opts.name ?? STACK,
+      json: io.json,
+      yes: opts.yes ?? false,
+      color: false,
+      debug: false,
+      ...opts.globals,
+    },
     io,
     env: {},
     signal: opts.signal ?? new AbortController().signal,

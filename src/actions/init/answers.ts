@@ -28,8 +28,6 @@ export interface InitAnswers {
   verifyWebhook: boolean;
   rollback: boolean;
   dryRun: boolean;
-  /** Flags that select this stack, repeated in the suggested next commands, e.g. " --name mission". */
-  scopeFlags: string;
 }
 
 export const DEFAULTS = {
@@ -89,20 +87,4 @@ export async function askInstance(
     return validateInstanceId(typed);
   }
   return validateInstanceId(pick);
-}
-
-/** Re-usable flags for the next commands: the name when not the default, and region/profile/endpoint as given. */
-export function scopeFlags(opts: {
-  name: string;
-  defaultName: string;
-  region?: string | undefined;
-  profile?: string | undefined;
-  endpointUrl?: string | undefined;
-}): string {
-  const parts: string[] = [];
-  if (opts.name !== opts.defaultName) parts.push(`--name ${opts.name}`);
-  if (opts.region) parts.push(`--region ${opts.region}`);
-  if (opts.profile) parts.push(`--profile ${opts.profile}`);
-  if (opts.endpointUrl) parts.push(`--endpoint-url ${opts.endpointUrl}`);
-  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }

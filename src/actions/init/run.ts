@@ -5,6 +5,7 @@ import type { PlanItem, StackContext } from '../../resources/context.js';
 import { postToSlack, slackHint } from '../../slack.js';
 import { type RunReport, runSteps } from '../../steps/runner.js';
 import { maskWebhookUrl } from '../../validate.js';
+import { cliCommand } from '../hints.js';
 import type { TestAlarmOutcome } from '../test-alarm.js';
 import type { InitAnswers } from './answers.js';
 import { discover } from './discover.js';
@@ -178,7 +179,7 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     const remains = Object.values(resources).some((v) => v !== null) || leftBehind.size > 0;
     throw new CliError(`init failed at "${report.failure.title}": ${awsMessage(report.failure.error)}`, {
       hint: remains
-        ? `\`alarm-to-slack teardown${answers.scopeFlags}\` removes what remains of the stack.`
+        ? `\`${cliCommand(stack, 'teardown')}\` removes what remains of the stack.`
         : 'Nothing was left behind: fix the cause and run init again.',
       cause: report.failure.error,
     });

@@ -6,6 +6,7 @@ import type { Style } from '../../io/types.js';
 import type { StackContext } from '../../resources/context.js';
 import type { RunReport, StepDone } from '../../steps/runner.js';
 import { maskWebhookUrl } from '../../validate.js';
+import { scopeFlags } from '../hints.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 import type { CiphertextPlan } from './plan.js';
@@ -143,7 +144,7 @@ function slackLine(input: SummaryInput): string {
 export function summaryHuman(input: SummaryInput, style: Style): string {
   const { report, stack, answers } = input;
   const r = resourcesAfter(input);
-  const scope = answers.scopeFlags;
+  const scope = scopeFlags(stack);
   const where = `${stack.region} (account ${input.identity.account})`;
   const counts = ['created', 'updated', 'unchanged']
     .map((status) => [status, report.steps.filter((s) => s.status === status).length] as const)
