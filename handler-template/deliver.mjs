@@ -1,13 +1,15 @@
-// POST to Slack with a timeout; network errors, 5xx and 429 retried with backoff while the invocation has time.
+// POST to Slack; network errors, 5xx and 429 retried with backoff while the invocation has time.
 /** @import { DeliverOptions, DeliverSettings } from './types.js' */
 
-/** @type {DeliverSettings} defaults (tests may change them) */
+/** @type {DeliverSettings} */
 export const settings = {
   attemptTimeoutMs: 5000,
   baseDelayMs: 500,
   maxDelayMs: 4000,
+  maxAttempts: 6,
   safetyMarginMs: 1000,
   minAttemptMs: 500,
+  random: Math.random,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   log: console.log,
 };
@@ -25,14 +27,15 @@ export class SlackError extends Error {
 /** @param {number} n */
 const attempts = (n) => `${n} attempt${n === 1 ? '' : 's'}`;
 
-/**
- * Resolves once Slack accepts; throws a SlackError when Slack refuses, or when retrying would overrun the
- * invocation. Never logs the URL. @param {string} url @param {unknown} payload @param {DeliverOptions} [options]
- */
+/** Resolves once Slack accepts, else throws. @param {string} url @param {unknown} payload @param {DeliverOptions} [options] */
 export async function postToSlack(url, payload, options = {}) {
   const o = { ...settings, ...options };
   const remaining = o.remainingMs ?? (() => Number.POSITIVE_INFINITY);
   const body = JSON.stringify(payload);
+  // Answers and errors may quote the URL: hide it, its path and each segment after the first.
+  const path = /^\w+:\/\/[^/]*(\/[^?#]*)/.exec(url)?.[1] ?? '';
+  const secrets = [url, path, ...path.split('/').slice(2)].filter((s) => s.length > 1);
+  const scrub = (/** @type {string} */ s) => secrets.reduce((t, x) => t.split(x).join('…'), s);
   /** @type {SlackError | undefined} */
   let last;
   for (let n = 1; ; n++) {
@@ -52,42 +55,40 @@ export async function postToSlack(url, payload, options = {}) {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
+        redirect: 'manual', // a 3xx is refused, not followed as a GET
         signal: AbortSignal.timeout(timeout),
       });
-      // Read to the end, so the connection is kept for the next invocation.
-      const text = (await response.text()).trim().replace(/\s+/g, ' ').slice(0, 200);
+      // read whole: the connection is kept
+      const text = scrub((await response.text()).trim().replace(/\s+/g, ' ')).slice(0, 200);
+      const status = response.status;
       if (response.ok) return { attempts: n };
-      const answer = `${response.status}${text ? ` ${text}` : ''}`;
-      if (response.status !== 429 && response.status < 500) {
-        throw new SlackError(`Slack rejected the message (${answer})`, response.status, false);
+      const answer = `${status}${text ? ` ${text}` : ''}`;
+      if (status !== 429 && status < 500) {
+        throw new SlackError(`Slack rejected the message (${answer})`, status, false);
       }
-      last = new SlackError(`Slack answered ${answer}`, response.status, true);
-      const after = Number(response.headers.get('retry-after'));
-      if (response.status === 429 && after > 0) wait = after * 1000;
+      last = new SlackError(`Slack answered ${answer}`, status, true);
+      // Retry-After: seconds or an HTTP date
+      const after = response.headers.get('retry-after') ?? '';
+      if (status === 429 || status === 503)
+        wait = Number(after) * 1000 || Date.parse(after) - Date.now() || 0;
     } catch (error) {
       if (error instanceof SlackError) throw error;
       const e = /** @type {Error & { cause?: { code?: string } }} */ (error);
-      const why =
-        e.name === 'TimeoutError'
-          ? `no answer within ${timeout} ms`
-          : `${e.cause?.code ?? e.name}: ${e.message}`;
-      // fetch puts a malformed URL in its message
-      last = new SlackError(
-        `Slack could not be reached (${why.split(url).join('<webhook URL>')})`,
-        undefined,
-        true,
-        error,
-      );
+      const code = e.cause?.code ?? '';
+      const timedOut = e.name === 'TimeoutError';
+      const why = timedOut ? `no answer within ${timeout} ms` : scrub(`${code || e.name}: ${e.message}`);
+      // only network failures are worth a retry
+      const network = timedOut || /^(E[A-Z]+|EAI_AGAIN|UND_ERR_\w+)$/.test(code);
+      if (!network) throw new SlackError(`Could not post to Slack (${why})`, undefined, false);
+      last = new SlackError(`Slack could not be reached (${why})`, undefined, true);
     }
-    const delay = Math.max(wait, Math.min(o.baseDelayMs * 2 ** (n - 1), o.maxDelayMs));
-    if (remaining() - delay - o.safetyMarginMs < o.minAttemptMs) {
-      const why = `${last.message}; gave up after ${attempts(n)}`;
-      throw new SlackError(
-        `${why}, as waiting ${delay} ms more would overrun the invocation`,
-        last.status,
-        true,
-        last,
-      );
+    // jitter: up to half the step
+    const step = Math.min(o.baseDelayMs * 2 ** (n - 1), o.maxDelayMs);
+    const delay = Math.max(wait, Math.round(step * (1 - o.random() / 2)));
+    const over = remaining() - delay - o.safetyMarginMs < o.minAttemptMs;
+    if (over || n >= o.maxAttempts) {
+      const why = over ? `, as waiting ${delay} ms more would overrun the invocation` : '';
+      throw new SlackError(`${last.message}; gave up after ${attempts(n)}${why}`, last.status, true, last);
     }
     o.log(`${last.message}; retrying in ${delay} ms (attempt ${n + 1})`);
     await o.sleep(delay);

@@ -43,13 +43,17 @@ export interface SnsEvent {
 export interface DeliverSettings {
   /** Longest wait for one answer. */
   attemptTimeoutMs: number;
-  /** First backoff, doubled each retry up to maxDelayMs (a 429's Retry-After wins when longer). */
+  /** First backoff, doubled each retry up to maxDelayMs (a 429's or 503's Retry-After wins when longer). */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Attempts at most, budget or not (a call without remainingMs would otherwise retry forever). */
+  maxAttempts: number;
   /** Time kept back so that the function can still report its error before it times out. */
   safetyMarginMs: number;
   /** An attempt with less time than this is not started. */
   minAttemptMs: number;
+  /** In [0, 1): each backoff step is cut by up to half of it (tests pin it). */
+  random: () => number;
   sleep: (ms: number) => Promise<void>;
   log: (line: string) => void;
 }
@@ -59,10 +63,9 @@ export interface DeliverOptions extends Partial<DeliverSettings> {
   remainingMs?: (() => number) | undefined;
 }
 
-export interface HandlerDeps {
+/** The environment, and delivery settings (sleep, random… for tests) passed on to postToSlack. */
+export interface HandlerDeps extends Partial<DeliverSettings> {
   env?: Record<string, string | undefined>;
-  log?: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** What `preview` uses of format.mjs. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postToSlack, SlackError, settings } from '../../handler-template/deliver.mjs';
-import { type FakeSlack, fakeSlack, HOOK_PATH, OK, virtualTime } from './fake-slack.js';
+import { type FakeSlack, fakeSlack, HOOK_PATH, OK, type SlackRequest, virtualTime } from './fake-slack.js';
 
 const payload = { text: '🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)', blocks: [] };
 const body = JSON.stringify(payload);
@@ -14,13 +14,14 @@ beforeEach(() => {
   logs = [];
 });
 
-/** Posts with a 15 s virtual budget (the function's timeout) and no real sleeping. */
+/** Posts with a 15 s virtual budget (the function's timeout), no real sleeping and no jitter unless asked. */
 async function post(budgetMs = 15_000, extra: Parameters<typeof postToSlack>[2] = {}) {
   const time = virtualTime(budgetMs);
   const run = postToSlack(slack.url, payload, {
     remainingMs: time.context.getRemainingTimeInMillis,
     sleep: time.sleep,
     log: (l) => logs.push(l),
+    random: () => 0,
     ...extra,
   });
   return { run, sleeps: time.sleeps };
@@ -138,17 +139,125 @@ describe('postToSlack', () => {
     slack = await fakeSlack(['reset', { status: 404, body: 'no_service' }]);
     const { run } = await post();
     const error = await failure(run);
-    const bad = postToSlack('http://127.0.0.1:notaport/services/T000/B000/XXXX', payload, {
-      sleep: async () => {},
-      remainingMs: () => 1600,
-      log: (l) => logs.push(l),
-    });
-    const malformed = await failure(bad);
-    for (const text of [error.message, malformed.message, ...logs]) {
+    for (const text of [error.message, ...logs]) {
       expect(text).not.toContain('/services/');
       expect(text).not.toContain('XXXX');
     }
-    expect(malformed.message).toContain('<webhook URL>');
+  });
+
+  it('scrubs the URL, its path and its secret segments from an answer that echoes them (502, then 404)', async () => {
+    const echo = (r: SlackRequest) =>
+      `<html>No hook at http://${r.headers.host}${r.path} (POST ${r.path}); team T000, hook B000/XXXX</html>`;
+    slack = await fakeSlack([
+      { status: 502, body: echo },
+      { status: 404, body: echo },
+    ]);
+    const { run } = await post();
+    const error = await failure(run);
+    expect(slack.requests).toHaveLength(2);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(
+      /^Slack answered 502 <html>No hook at … \(POST …\); team …, hook …\/…<\/html>; retrying/,
+    );
+    expect(error.message).toMatch(/^Slack rejected the message \(404 <html>No hook at …/);
+    for (const text of [error.message, String(error.stack), ...logs]) {
+      for (const secret of [slack.url, HOOK_PATH, 'services/T000', 'T000', 'B000', 'XXXX'])
+        expect(text).not.toContain(secret);
+    }
+  });
+
+  it('does not retry a URL fetch cannot even parse, and does not show it', async () => {
+    slack = await fakeSlack([OK]);
+    const time = virtualTime(15_000);
+    const error = await failure(
+      postToSlack('http://127.0.0.1:99999/services/T000/B000/XXXX', payload, {
+        sleep: time.sleep,
+        remainingMs: time.context.getRemainingTimeInMillis,
+        log: (l) => logs.push(l),
+      }),
+    );
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe('Could not post to Slack (ERR_INVALID_URL: Failed to parse URL from …)');
+    expect(time.sleeps).toEqual([]);
+    expect(logs).toEqual([]);
+    for (const secret of ['99999/services', 'T000', 'B000', 'XXXX'])
+      expect(error.message).not.toContain(secret);
+  });
+
+  it('without a time budget, stops after maxAttempts (6)', async () => {
+    slack = await fakeSlack([{ status: 500, body: 'internal_error' }]);
+    const sleeps: number[] = [];
+    const run = postToSlack(slack.url, payload, {
+      random: () => 0,
+      log: (l) => logs.push(l),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length > 20) throw new Error('still retrying after 20 waits');
+      },
+    });
+    const error = await failure(run);
+    expect(error.message).toBe('Slack answered 500 internal_error; gave up after 6 attempts');
+    expect(slack.requests).toHaveLength(6);
+    expect(sleeps).toEqual([500, 1000, 2000, 4000, 4000]);
+  });
+
+  it('honours Retry-After on a 503 too', async () => {
+    slack = await fakeSlack([{ status: 503, body: 'busy', headers: { 'retry-after': '3' } }, OK]);
+    const { run, sleeps } = await post();
+    await expect(run).resolves.toEqual({ attempts: 2 });
+    expect(sleeps).toEqual([3000]);
+  });
+
+  it.each([429, 503])('honours Retry-After given as an HTTP date on a %i', async (status) => {
+    const at = new Date(Date.now() + 7000).toUTCString();
+    slack = await fakeSlack([{ status, body: 'later', headers: { 'retry-after': at } }, OK]);
+    const { run, sleeps } = await post();
+    await expect(run).resolves.toEqual({ attempts: 2 });
+    expect(sleeps).toHaveLength(1);
+    // The date has a resolution of a second.
+    expect(sleeps[0]).toBeGreaterThan(5000);
+    expect(sleeps[0]).toBeLessThanOrEqual(7000);
+  });
+
+  it('does not follow a redirect (a POST would turn into a GET): refused with the 3xx, no retry', async () => {
+    slack = await fakeSlack([{ status: 302, body: 'moved', headers: { location: '/elsewhere' } }, OK]);
+    const { run, sleeps } = await post();
+    const error = await failure(run);
+    expect(error.message).toBe('Slack rejected the message (302 moved)');
+    expect(error.status).toBe(302);
+    expect(error.retryable).toBe(false);
+    expect(slack.requests.map((r) => [r.method, r.path])).toEqual([['POST', HOOK_PATH]]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('jitters the backoff with the injected random source: a random r waits (1 - r/2) of the step', async () => {
+    slack = await fakeSlack([{ status: 500 }, { status: 500 }, { status: 500 }, OK]);
+    const { run, sleeps } = await post(15_000, { random: () => 0.5 });
+    await expect(run).resolves.toEqual({ attempts: 4 });
+    expect(sleeps).toEqual([375, 750, 1500]);
+  });
+
+  it('by default jitters between half and all of each step, never below Retry-After', async () => {
+    slack = await fakeSlack([
+      { status: 500 },
+      { status: 500 },
+      { status: 429, headers: { 'retry-after': '1' } },
+      OK,
+    ]);
+    const time = virtualTime(15_000);
+    const run = postToSlack(slack.url, payload, {
+      remainingMs: time.context.getRemainingTimeInMillis,
+      sleep: time.sleep,
+      log: (l) => logs.push(l),
+    });
+    await expect(run).resolves.toEqual({ attempts: 4 });
+    const [first, second, third] = time.sleeps;
+    expect(first).toBeGreaterThanOrEqual(250);
+    expect(first).toBeLessThanOrEqual(500);
+    expect(second).toBeGreaterThanOrEqual(500);
+    expect(second).toBeLessThanOrEqual(1000);
+    expect(third).toBeGreaterThanOrEqual(1000);
+    expect(third).toBeLessThanOrEqual(2000);
   });
 
   it('uses the module settings for what the caller does not give', async () => {
@@ -159,6 +268,7 @@ describe('postToSlack', () => {
       slept.push(ms);
     };
     settings.baseDelayMs = 7;
+    settings.random = () => 0;
     settings.log = () => {};
     try {
       await expect(postToSlack(slack.url, payload)).resolves.toEqual({ attempts: 2 });

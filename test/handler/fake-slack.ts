@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * repeats); every request is recorded with its method, path, headers and body.
  */
 export type Reply =
-  | { status: number; body?: string; headers?: Record<string, string> }
+  /** A function body sees the request, e.g. to echo its URL back as some servers do. */
+  | { status: number; body?: string | ((req: SlackRequest) => string); headers?: Record<string, string> }
   /** Close the socket without answering: a network error for the client. */
   | 'reset'
   /** Never answer: the client's per-attempt timeout must fire. */
@@ -31,12 +32,13 @@ export async function fakeSlack(script: Reply[] = [OK]) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const request = {
         method: req.method,
         path: req.url,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
+      };
+      requests.push(request);
       const reply = (replies.length > 1 ? replies.shift() : replies[0]) ?? OK;
       if (reply === 'reset') {
         req.socket.destroy();
@@ -44,7 +46,7 @@ export async function fakeSlack(script: Reply[] = [OK]) {
       }
       if (reply === 'hang') return;
       res.writeHead(reply.status, { 'content-type': 'text/html', ...reply.headers });
-      res.end(reply.body ?? '');
+      res.end(typeof reply.body === 'function' ? reply.body(request) : (reply.body ?? ''));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
