@@ -62,6 +62,7 @@ function makeHandler(env: Json = {}, budgetMs = 15_000) {
     } as Record<string, string>,
     log: (l) => logs.push(l),
     sleep: time.sleep,
+    random: () => 0,
   });
   return { handler, context: time.context, sleeps: time.sleeps };
 }
@@ -144,13 +145,47 @@ describe('decrypting the webhook URL', () => {
     },
   );
 
-  it('refuses a plaintext that is not a URL, without showing it', async () => {
+  it.each([
+    'secret-not-a-url',
+    'ftp://127.0.0.1/services/T000/B000/XXXX',
+    // Passes a loose pattern, but no URL parser takes it: must not be retried as a network error.
+    'https://127.0.0.1:99999/services/T000/B000/XXXX',
+  ])(
+    'refuses a plaintext that is not a valid URL (%s), at once and without showing it',
+    async (plaintext) => {
+      slack = await fakeSlack([OK]);
+      aws.kms.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(plaintext) });
+      const { handler, context, sleeps } = makeHandler();
+      const error = (await handler(snsEvent({ id: 'm', alarm }), context).catch((e: Error) => e)) as Error;
+      expect(error.message).toBe(
+        'kmsEncryptedHookUrl does not hold a valid URL: run `alarm-to-slack init` to set it again.',
+      );
+      expect(sleeps).toEqual([]);
+      expect(logs).toEqual([]);
+      expect(slack.requests).toHaveLength(0);
+    },
+  );
+
+  it('bounds the decrypt with an abort signal, so that a hung KMS call cannot use up the invocation', async () => {
     slack = await fakeSlack([OK]);
-    aws.kms.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode('secret-not-a-url') });
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    await handler(snsEvent({ id: 'm', alarm }), context);
+    // sinon records every argument of send(command, options), though the mock's type names only the first
+    const args = aws.kms.send.getCall(0).args as unknown[];
+    const { abortSignal } = (args[1] ?? {}) as { abortSignal?: AbortSignal };
+    expect(abortSignal).toBeInstanceOf(AbortSignal);
+    expect(abortSignal?.aborted).toBe(false);
+  });
+
+  it('names the KMS error without an empty "(Name: )" when KMS gives no message', async () => {
+    slack = await fakeSlack([OK]);
+    aws.kms.on(DecryptCommand).rejects(kmsError('AccessDeniedException', ''));
     const { handler, context } = makeHandler();
     const error = (await handler(snsEvent({ id: 'm', alarm }), context).catch((e: Error) => e)) as Error;
-    expect(error.message).toBe('kmsEncryptedHookUrl is not an encrypted URL: run `alarm-to-slack init`.');
-    expect(slack.requests).toHaveLength(0);
+    expect(error.message).toMatch(
+      /^Could not decrypt kmsEncryptedHookUrl \(AccessDeniedException\)\. Check /,
+    );
   });
 
   it('says what to do when kmsEncryptedHookUrl is missing, without calling KMS', async () => {
@@ -275,8 +310,18 @@ describe('delivering records', () => {
   });
 });
 
-describe('the exported handler (what Lambda calls)', () => {
-  it('reads its configuration from the process environment', async () => {
+describe('what Lambda calls', () => {
+  it('is a handler made by createHandler with the defaults', async () => {
+    // An event without records needs no configuration, KMS or Slack.
+    await expect(lambdaHandler({ Records: [] }, { getRemainingTimeInMillis: () => 15_000 })).resolves.toEqual(
+      {
+        delivered: 0,
+      },
+    );
+    expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+
+  it('reads its configuration from the process environment by default', async () => {
     slack = await fakeSlack([OK]);
     decryptsTo(slack.url);
     const saved = { ...process.env };
@@ -286,18 +331,18 @@ describe('the exported handler (what Lambda calls)', () => {
       slackChannel: '#from-env',
       slackMention: '',
     });
-    const log = console.log;
-    console.log = () => {};
     try {
+      // Only the log is injected (the module-level handler keeps the console.log it was made with).
+      const handler = createHandler({ log: (l) => logs.push(l) });
       const context = { getRemainingTimeInMillis: () => 15_000 };
-      await expect(lambdaHandler(snsEvent({ id: 'm', alarm }), context)).resolves.toEqual({ delivered: 1 });
+      await expect(handler(snsEvent({ id: 'm', alarm }), context)).resolves.toEqual({ delivered: 1 });
     } finally {
-      console.log = log;
       process.env = saved;
     }
     expect(aws.kms.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({
       LambdaFunctionName: 'env-lambda',
     });
     expect(JSON.parse(slack.requests[0]?.body ?? '{}').channel).toBe('#from-env');
+    expect(logs).toEqual(['Posted to Slack: 🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)']);
   });
 });
