@@ -1,4 +1,4 @@
-// SNS record → Slack payload. Pure and free of AWS imports: the CLI's `preview` loads it too.
+// SNS record → Slack payload; pure, no AWS imports (`preview` loads it too).
 /** @import { Block, FormatOptions as Options, Json, SlackPayload, SnsRecord } from './types.js' */
 
 export const LIMITS = { section: 3000, field: 2000, header: 150, blocks: 50 };
@@ -14,6 +14,14 @@ const OPERATORS = {
   LessThanLowerOrGreaterThanUpperThreshold: 'outside the band',
   GreaterThanUpperThreshold: 'above the band',
   LessThanLowerThreshold: 'below the band',
+};
+/** @type {Record<string, string>} an ExtendedStatistic (p99, IQM…) stays as it is */
+const STATS = {
+  SAMPLE_COUNT: 'SampleCount',
+  AVERAGE: 'Average',
+  SUM: 'Sum',
+  MINIMUM: 'Minimum',
+  MAXIMUM: 'Maximum',
 };
 /** @type {Record<string, string>} */
 const CONSOLES = { aws: 'aws.amazon.com', 'aws-cn': 'amazonaws.cn', 'aws-us-gov': 'amazonaws-us-gov.com' };
@@ -37,10 +45,10 @@ const parse = (s) => {
   } catch {}
 };
 
-/** Escapes what Slack's mrkdwn treats as markup. @param {string} s */
+/** @param {string} s */
 export const mrkdwn = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Cuts to `max` UTF-16 units with "…", not inside a surrogate pair or an escape. @param {string} s @param {number} max */
+/** Cuts with "…", not inside a surrogate pair or an escape. @param {string} s @param {number} max */
 export function truncate(s, max) {
   if (s.length <= max) return s;
   const cut = s.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
@@ -55,7 +63,7 @@ export function parseArn(arn) {
     : undefined;
 }
 
-/** The alarm's console link; none when the ARN is absent or its partition unknown. @param {unknown} alarmArn @param {string} name */
+/** None for a missing ARN or an unknown partition. @param {unknown} alarmArn @param {string} name */
 export function consoleUrl(alarmArn, name) {
   const arn = parseArn(alarmArn);
   const host = arn && CONSOLES[arn.partition];
@@ -75,18 +83,14 @@ export function duration(s) {
   return plural(s, 'second');
 }
 
-/** "CPUUtilization (AWS/EC2, InstanceId=i-…) Average". @param {Json | undefined} metric @param {unknown} stat */
+/** "CPUUtilization (AWS/EC2, InstanceId=i-…) Average" @param {Json | undefined} metric @param {unknown} stat */
 function metricText(metric = {}, stat = '') {
   const dims = list(metric.Dimensions).map((d) => `${str(d.name ?? d.Name)}=${str(d.value ?? d.Value)}`);
   const where = join([str(metric.Namespace), ...dims.filter((d) => d !== '=')], ', ');
-  // AVERAGE → Average, SAMPLE_COUNT → SampleCount; p99 stays
-  const s = str(stat).replace(/^[A-Z_]+$/, (w) =>
-    w.toLowerCase().replace(/(^|_)(.)/g, (...m) => m[2].toUpperCase()),
-  );
-  return join([str(metric.MetricName), where && `(${where})`, s]);
+  return join([str(metric.MetricName), where && `(${where})`, STATS[str(stat)] ?? str(stat)]);
 }
 
-/** A metric or metric-math alarm's condition in words; '' when the trigger says too little. @param {Json | undefined} trigger */
+/** The condition in words, or ''. @param {Json | undefined} trigger */
 export function describeCondition(trigger = {}) {
   const metrics = list(trigger.Metrics);
   const band = metrics.find((m) => trigger.ThresholdMetricId && m.Id === trigger.ThresholdMetricId);
@@ -122,7 +126,7 @@ export function describeCondition(trigger = {}) {
   return `${join([subject, OPERATORS[op] ?? op, threshold])} for ${count}${within}${inputs && `\nwhere ${inputs}`}`;
 }
 
-/** "2026-11-24T10:42:27.519+0000" → a Slack date, shown in the reader's time zone. @param {unknown} value */
+/** A Slack date, shown in the reader's time zone. @param {unknown} value */
 function timeText(value) {
   const raw = str(value);
   const ms = Date.parse(raw.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
@@ -145,7 +149,7 @@ const header = (text) => ({
 const withChannel = (payload, { channel }) =>
   str(channel) ? { ...payload, channel: str(channel) } : payload;
 
-/** @param {Json} alarm @param {Options} [options] @param {string} [snsArn] gives the region when AlarmArn is absent @returns {SlackPayload} */
+/** @param {Json} alarm @param {Options} [options] @param {string} [snsArn] @returns {SlackPayload} */
 export function formatAlarm(alarm, options = {}, snsArn) {
   const name = str(alarm.AlarmName) || 'unnamed alarm';
   const state = str(alarm.NewStateValue);
@@ -156,24 +160,24 @@ export function formatAlarm(alarm, options = {}, snsArn) {
   const arn = parseArn(alarm.AlarmArn) ?? parseArn(snsArn);
   const where = str(alarm.Region) || arn?.region;
   const mention = state === 'ALARM' ? str(options.mention) : '';
-  const text = truncate(
-    `${mention && `${mention} `}${mrkdwn(headline)}${where ? ` in ${mrkdwn(where)}` : ''}`,
-    LIMITS.section,
-  );
+  const plain = `${headline}${where ? ` in ${where}` : ''}`;
+  const text = truncate(`${mention && `${mention} `}${mrkdwn(plain)}`, LIMITS.section);
 
-  const reason = str(alarm.NewStateReason);
-  const details = [str(alarm.AlarmDescription), reason && `*Reason*\n${reason}`];
+  const reason = mrkdwn(str(alarm.NewStateReason));
+  const details = [mrkdwn(str(alarm.AlarmDescription)), reason && `*Reason*\n${reason}`];
   const rule = str(alarm.AlarmRule);
   if (rule) {
     const children = list(alarm.TriggeringChildren).map((c) => {
       const child = parseArn(c.Arn)?.resource.replace(/^alarm:/, '') ?? str(c.Arn);
       return join([child, child && str(obj(c.State)?.Value).replace(/.+/, '($&)')]);
     });
-    details.push(`*Rule*\n\`${rule}\`${join(children, ', ').replace(/.+/, '\n*Triggered by* $&')}`);
-  } else details.push(describeCondition(obj(alarm.Trigger)).replace(/^.+/, '*Condition*\n$&'));
-  const blocks = details.filter(Boolean).map((d) => section(mrkdwn(d)));
+    // cut alone, so that the code span closes and the children fit
+    const by = mrkdwn(join(children, ', ')).replace(/.+/, '\n*Triggered by* $&');
+    details.push(`*Rule*\n\`${truncate(mrkdwn(rule), LIMITS.field)}\`${by}`);
+  } else details.push(mrkdwn(describeCondition(obj(alarm.Trigger))).replace(/^.+/, '*Condition*\n$&'));
+  const blocks = details.filter(Boolean).map(section);
   const fields = [
-    ['State', `${old && `${old} → `}${state}${resolved ? ' (resolved)' : ''}`],
+    ['State', mrkdwn(`${old && `${old} → `}${state}${resolved ? ' (resolved)' : ''}`)],
     ['Region', mrkdwn(join([str(alarm.Region), arn?.region], ' · '))],
     ['Account', mrkdwn(str(alarm.AWSAccountId) || arn?.account || '')],
     ['Changed', str(alarm.StateChangeTime) && timeText(alarm.StateChangeTime)],
@@ -188,11 +192,11 @@ export function formatAlarm(alarm, options = {}, snsArn) {
       elements: [{ type: 'button', text: { type: 'plain_text', text: 'View in CloudWatch' }, url }],
     });
   const top = [header(headline), ...(mention ? [section(mention)] : [])];
-  const attachments = [{ color, fallback: text, blocks: blocks.slice(0, LIMITS.blocks - top.length) }];
+  const attachments = [{ color, fallback: truncate(plain, LIMITS.section), blocks }];
   return withChannel({ text, blocks: top, attachments }, options);
 }
 
-/** Any other message: subject, then the body (JSON pretty-printed in a code block). @param {{ subject?: unknown, body?: unknown, topicArn?: unknown }} message @param {Options} [options] */
+/** Any other message. @param {{ subject?: unknown, body?: unknown, topicArn?: unknown }} message @param {Options} [options] */
 export function formatMessage({ subject, body, topicArn }, options = {}) {
   const topic = parseArn(topicArn);
   const title = `📣 ${str(subject) || `Message from ${topic?.resource ?? 'SNS'}`}`;
@@ -212,7 +216,7 @@ export function formatMessage({ subject, body, topicArn }, options = {}) {
   return withChannel({ text: truncate(mrkdwn(title), LIMITS.section), blocks }, options);
 }
 
-/** A Lambda event's SNS record → the Slack payload. @param {SnsRecord} record @param {Options} [options] */
+/** @param {SnsRecord} record @param {Options} [options] */
 export function formatRecord(record, options = {}) {
   const sns = record.Sns ?? {};
   const body = typeof sns.Message === 'string' ? sns.Message : '';

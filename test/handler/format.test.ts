@@ -65,6 +65,12 @@ describe('a single-metric alarm (the tutorial CPU alarm)', () => {
     expect(p.attachments?.[0]?.fallback).toBe(p.text);
   });
 
+  it('uses the plain, unescaped headline as the attachment fallback', () => {
+    const p = formatAlarm(metricMath, { mention: '<!here>' });
+    expect(p.text).toBe('<!here> 🔴 ALARM: api/5xx rate &gt; 5% in US East (N. Virginia)');
+    expect(p.attachments?.[0]?.fallback).toBe('🔴 ALARM: api/5xx rate > 5% in US East (N. Virginia)');
+  });
+
   it('has a red bar, the description, the reason and the condition in words', () => {
     expect(p.attachments?.[0]?.color).toBe('#E01E5A');
     expect(sections(p)).toEqual([
@@ -152,6 +158,23 @@ describe('a composite alarm', () => {
     expect(button(p)?.url).toBe(
       'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/prod-service-degraded',
     );
+  });
+});
+
+describe('a composite alarm with a very long rule', () => {
+  const children = '\n*Triggered by* prod-cpu-high (ALARM)';
+  it.each([
+    ['plain names', Array.from({ length: 150 }, (_, i) => `ALARM(prod-service-${i}-high)`).join(' OR ')],
+    ['names full of ">" (escaped to 4 characters each)', `ALARM(${'>'.repeat(1500)}) OR ALARM(x)`],
+  ])('%s: cuts the rule on its own, closes its code span and keeps the children', (_what, rule) => {
+    expect(rule.replace(/>/g, '&gt;').length).toBeGreaterThan(LIMITS.section);
+    const p = formatAlarm({ ...composite, AlarmRule: rule });
+    const text = sections(p)[2] ?? '';
+    expect(text.length).toBeLessThanOrEqual(LIMITS.section);
+    expect(text.startsWith('*Rule*\n`ALARM(')).toBe(true);
+    expect(text.endsWith(`…\`${children}`)).toBe(true);
+    expect(text.split('`')).toHaveLength(3);
+    expect(text).not.toMatch(/&[a-z]{0,3}…/);
   });
 });
 
@@ -252,6 +275,13 @@ describe('channel and mention', () => {
     );
   });
 
+  it('escapes a hand-published state value, so that it cannot ping the channel', () => {
+    const p = formatAlarm({ ...cpuAlarm, NewStateValue: '<!channel>', OldStateValue: 'OK & <b>' });
+    expect(fields(p)[0]).toBe('*State*\nOK &amp; &lt;b&gt; → &lt;!channel&gt;');
+    expect(p.text).toBe('🔔 &lt;!channel&gt;: mission-cpu-alarm in Asia Pacific (Seoul)');
+    expect(JSON.stringify(attachmentBlocks(p))).not.toContain('<!channel>');
+  });
+
   it('escapes markup in alarm text so a description cannot ping the channel', () => {
     const p = formatAlarm({ ...cpuAlarm, AlarmDescription: 'ping <!channel> & <https://x|y>' });
     expect(sections(p)[0]).toBe('ping &lt;!channel&gt; &amp; &lt;https://x|y&gt;');
@@ -298,6 +328,56 @@ describe('the condition in words', () => {
       }),
     ).toBe(
       'Latency (AWS/ApiGateway, ApiName=prod-api) p99 > 2.5 Seconds for 2 of 3 datapoints within 15 minutes',
+    );
+  });
+
+  it.each([
+    ['SAMPLE_COUNT', 'SampleCount'],
+    ['AVERAGE', 'Average'],
+    ['SUM', 'Sum'],
+    ['MINIMUM', 'Minimum'],
+    ['MAXIMUM', 'Maximum'],
+  ])('names the Statistic %s as %s', (statistic, words) => {
+    const trigger = { ...base, Statistic: statistic, ComparisonOperator: 'GreaterThanThreshold' };
+    expect(describeCondition(trigger)).toBe(
+      `Latency (AWS/ApiGateway) ${words} > 2.5 for 1 datapoint within 1 minute`,
+    );
+  });
+
+  it.each(['p99', 'p99.9', 'IQM', 'TM(10%:90%)', 'WM99', 'PR(:300)', 'TC(0.005:0.030)'])(
+    'passes the ExtendedStatistic %s through unchanged',
+    (extended) => {
+      expect(
+        describeCondition({
+          ...base,
+          StatisticType: 'ExtendedStatistic',
+          Statistic: null,
+          ExtendedStatistic: extended,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+        }),
+      ).toBe(`Latency (AWS/ApiGateway) ${extended} > 2.5 for 1 datapoint within 1 minute`);
+    },
+  );
+
+  it('passes a metric-math input statistic through as given (IQM stays IQM)', () => {
+    const text = describeCondition({
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 1,
+      Metrics: [
+        { Id: 'e1', Expression: 'm1 * 2', Period: 60, ReturnData: true },
+        {
+          Id: 'm1',
+          MetricStat: {
+            Metric: { MetricName: 'Latency', Namespace: 'AWS/ApiGateway' },
+            Stat: 'IQM',
+            Period: 60,
+          },
+        },
+      ],
+    });
+    expect(text).toBe(
+      '`m1 * 2` > 1 for 1 datapoint within 1 minute\nwhere m1 = Latency (AWS/ApiGateway) IQM',
     );
   });
 
@@ -398,9 +478,24 @@ describe("Slack's limits", () => {
     for (const f of fields(p)) expect(f.length).toBeLessThanOrEqual(LIMITS.field);
   });
 
-  it('stays within 50 blocks', () => {
-    const p = formatAlarm(cpuAlarm, { mention: '<!here>' });
-    expect(p.blocks.length + attachmentBlocks(p).length).toBeLessThanOrEqual(LIMITS.blocks);
+  it('stays within 50 blocks: the fullest alarm message has a fixed, small set of blocks', () => {
+    // Every block an alarm can have: header, mention, description, reason, rule, fields, button. None repeats
+    // per input item (children, dimensions, metrics go inside a block), so no input can reach the limit.
+    const p = formatAlarm(
+      {
+        ...composite,
+        TriggeringChildren: Array.from({ length: 100 }, (_, i) => ({
+          Arn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:child-${i}`,
+          State: { Value: 'ALARM' },
+        })),
+      },
+      { mention: '<!here>' },
+    );
+    const types = [...p.blocks, ...attachmentBlocks(p)].map((b) => (b.fields ? 'fields' : b.type));
+    expect(types).toEqual(['header', 'section', 'section', 'section', 'section', 'fields', 'actions']);
+    expect(types.length).toBeLessThanOrEqual(LIMITS.blocks);
+    const other = formatRecord(record({ a: 'x'.repeat(10_000) }));
+    expect(other.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
   });
 
   it('never cuts a surrogate pair or an escape in half', () => {
