@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import archiver from 'archiver';
 
@@ -21,12 +21,15 @@ export function isRuntimeFile(path: string): boolean {
   return /\.mjs$/.test(path) && !/\.(test|spec)\.mjs$/.test(path);
 }
 
+/**
+ * The handler is flat: only top-level modules count (no subfolders, hence no node_modules). Not recursive, so
+ * that nothing depends on Dirent.parentPath, which Node 20 has only since 20.12 (engines says >=20).
+ */
 async function listRuntimeFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .filter((path) => isRuntimeFile(path) && !path.split('/').includes('node_modules'))
+    .filter((e) => e.isFile() && isRuntimeFile(e.name))
+    .map((e) => e.name)
     .sort();
 }
 

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildHandlerZip, HANDLER_DIR } from '../src/handler-zip.js';
+
+// readdir wrapped, so that a test can hand out directory entries as Node 20 before 20.12 makes them.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...fs, readdir: vi.fn(fs.readdir) };
+});
 
 /** Reads a zip's central directory: each entry's name, DOS date/time, unix mode and inflated content. */
 function readZip(zip: Buffer) {
@@ -107,9 +114,28 @@ describe('buildHandlerZip on another folder', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('takes only runtime modules, in sorted order, with forward slashes', async () => {
+  it('takes only the top-level runtime modules (the handler is flat), in sorted order', async () => {
     const names = readZip((await buildHandlerZip(dir)).zip).map((e) => e.name);
-    expect(names).toEqual(['b.mjs', 'index.mjs', 'lib/util.mjs']);
+    expect(names).toEqual(['b.mjs', 'index.mjs']);
+  });
+
+  it('does not need Dirent.parentPath, which Node 20 before 20.12 does not have', async () => {
+    const real = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).readdir;
+    vi.mocked(readdir).mockImplementation((async (path: string, options?: object) => {
+      const entries = (await real(path, { ...options, withFileTypes: true })) as Dirent[];
+      for (const e of entries)
+        Object.defineProperties(e, { parentPath: { value: undefined }, path: { value: undefined } });
+      return (options as { withFileTypes?: boolean } | undefined)?.withFileTypes
+        ? entries
+        : entries.map((e) => e.name);
+    }) as unknown as typeof readdir);
+    try {
+      const names = readZip((await buildHandlerZip(dir)).zip).map((e) => e.name);
+      expect(names).toEqual(['b.mjs', 'index.mjs']);
+      expect(vi.mocked(readdir)).toHaveBeenCalled();
+    } finally {
+      vi.mocked(readdir).mockImplementation(real as unknown as typeof readdir);
+    }
   });
 
   it('does not depend on file times, but does on contents', async () => {
