@@ -161,7 +161,7 @@ export function buildProgram(session: Session): Command {
     .command('preview')
     .description('print (or post) the Slack message the notifier builds for a sample alarm; no AWS needed')
     .option('--state <state>', 'ALARM, OK or INSUFFICIENT_DATA', 'ALARM')
-    .option('--webhook-url <url>', 'also post the message to this webhook (or env SLACK_WEBHOOK_URL)')
+    .option('--webhook-url <url>', 'also post the message to this webhook (SLACK_WEBHOOK_URL is not read)')
     .option('--channel <label>', 'channel label sent with the message, as init --channel')
     .option('--mention <text>', 'added to ALARM messages, as init --mention, e.g. "<!here>"')
     .action(action(session, () => import('./commands/preview.js')));

@@ -46,7 +46,8 @@ export function sampleAlarmMessage(opts: SampleAlarmOptions): CloudWatchAlarmMes
   const names = stackNames(opts.stack);
   const account = opts.account ?? SAMPLE_ACCOUNT;
   const arns = stackArns(names, { partition: partitionOf(opts.region), region: opts.region, account });
-  const datapoint = new Date(opts.now.getTime() - 60_000);
+  // The last full minute: CloudWatch stamps a datapoint with the start of its period.
+  const datapoint = new Date(Math.floor(opts.now.getTime() / 60_000) * 60_000 - 60_000);
   return {
     AlarmName: names.alarm,
     AlarmDescription: `CPU of ${SAMPLE_INSTANCE} at or above ${THRESHOLD}% for 1 minute (alarm-to-slack stack "${opts.stack}")`,

@@ -56,11 +56,10 @@ export async function run(
   const state = validateState(options.state ?? 'ALARM');
   const stack = validateStackName(ctx.globals.name ?? DEFAULT_STACK);
   const region = sampleRegion(ctx);
+  // Posts only when asked on the command line: an exported SLACK_WEBHOOK_URL (as init reads) is not a request.
   const webhook = await resolveValue(io, {
     flag: '--webhook-url',
     value: options.webhookUrl,
-    envVar: 'SLACK_WEBHOOK_URL',
-    env: ctx.env,
     parse: validateWebhookUrl,
   });
 
