@@ -1,8 +1,18 @@
-import { type AlarmAnswers, askInstance, DEFAULTS, type InitAnswers } from '../actions/init/answers.js';
+import {
+  type AlarmAnswers,
+  askInstance,
+  DEFAULTS,
+  type Deployed,
+  type InitAnswers,
+  optionalTextPrompt,
+  parseOptionalText,
+  readDeployed,
+} from '../actions/init/answers.js';
 import { identityLine } from '../actions/init/summary.js';
 import { UsageError } from '../errors.js';
 import { resolveValue, type ValueSpec } from '../io/resolve.js';
 import type { IO } from '../io/types.js';
+import type { AlarmFound } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
 import {
   validateEvaluationPeriods,
@@ -39,8 +49,23 @@ const parseWebhook = (raw: string) => {
   return raw.trim();
 };
 
-/** One spec per answer; `stage` 'flags' resolves only flag/env (validation), 'full' adds prompt and default. */
-function specs(options: InitOptions, env: NodeJS.ProcessEnv) {
+/** A deployed alarm's value as a default, when it is one we accept (else undefined). */
+function accepted(value: number | undefined, parse: (raw: string) => unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parse(String(value));
+    return String(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One spec per answer (flag → env → prompt → default). `current`, the deployed alarm on an interactive
+ * re-run, supplies the alarm's defaults so that pressing Enter keeps what is deployed.
+ */
+function specs(options: InitOptions, env: NodeJS.ProcessEnv, current?: AlarmFound) {
+  const thresholdDefault = accepted(current?.threshold, validateThreshold) ?? DEFAULTS.threshold;
   const webhookUrl: ValueSpec<string> = {
     flag: '--webhook-url',
     value: options.webhookUrl,
@@ -53,15 +78,11 @@ function specs(options: InitOptions, env: NodeJS.ProcessEnv) {
     flag: '--channel',
     value: options.channel,
     parse: (raw) => raw.trim(),
-    prompt: (ask) =>
-      ask.input({ message: "Channel label (optional, e.g. #alerts; empty for the webhook's own)" }),
   };
   const mention: ValueSpec<string> = {
     flag: '--mention',
     value: options.mention,
     parse: (raw) => raw.trim(),
-    prompt: (ask) =>
-      ask.input({ message: 'Mention on ALARM messages (optional, e.g. <!here>; empty for none)' }),
   };
   const instanceId: ValueSpec<string> = {
     flag: '--instance-id',
@@ -72,21 +93,26 @@ function specs(options: InitOptions, env: NodeJS.ProcessEnv) {
     flag: '--threshold',
     value: options.threshold,
     parse: validateThreshold,
-    default: DEFAULTS.threshold,
+    default: thresholdDefault,
     prompt: (ask, validate) =>
-      ask.input({ message: 'Alarm when average CPU (%) is at least', default: DEFAULTS.threshold, validate }),
+      ask.input({
+        message: 'Alarm when average CPU (%) is at least',
+        default: thresholdDefault,
+        // An empty answer takes the default (the deployed threshold on a re-run).
+        validate: (raw) => (raw.trim() === '' ? true : validate(raw)),
+      }),
   };
   const period: ValueSpec<number> = {
     flag: '--period',
     value: options.period,
     parse: validatePeriod,
-    default: DEFAULTS.period,
+    default: accepted(current?.period, validatePeriod) ?? DEFAULTS.period,
   };
   const evaluationPeriods: ValueSpec<number> = {
     flag: '--evaluation-periods',
     value: options.evaluationPeriods,
     parse: validateEvaluationPeriods,
-    default: DEFAULTS.evaluationPeriods,
+    default: accepted(current?.evaluationPeriods, validateEvaluationPeriods) ?? DEFAULTS.evaluationPeriods,
   };
   const logRetentionDays: ValueSpec<number> = {
     flag: '--log-retention-days',
@@ -120,27 +146,56 @@ async function validateGiven(options: InitOptions, ctx: CommandContext): Promise
   }
 }
 
+/** Would the webhook prompt be shown (interactive, neither flag nor environment)? */
+function webhookPrompted(spec: ValueSpec<string>, io: IO): boolean {
+  return io.interactive && spec.value === undefined && !spec.env?.[spec.envVar ?? ''];
+}
+
 /**
  * On an interactive re-run the webhook prompt accepts an empty answer: keep the deployed (encrypted) URL,
- * so that changing, say, the threshold does not mean digging out the webhook URL again. One GetFunction,
- * only when the prompt would be shown.
+ * so that changing, say, the threshold does not mean digging out the webhook URL again.
  */
-async function keepableWebhook(
+function keepableWebhook(
   spec: ValueSpec<string>,
-  io: IO,
-  stack: StackContext,
-): Promise<ValueSpec<string | undefined>> {
-  const prompted = io.interactive && spec.value === undefined && !spec.env?.[spec.envVar ?? ''];
-  if (!prompted) return spec;
-  const { findFunction } = await import('../resources/function.js');
-  const deployed = (await findFunction(stack))?.environment.kmsEncryptedHookUrl;
-  if (!deployed) return spec;
+  deployed: Deployed | undefined,
+): ValueSpec<string | undefined> {
+  if (!deployed?.fn?.environment.kmsEncryptedHookUrl) return spec;
   return {
     ...spec,
     parse: (raw) => (raw.trim() === '' ? undefined : parseWebhook(raw)),
     prompt: (ask, validate) =>
       ask.password({ message: 'Slack incoming-webhook URL (empty: keep the deployed one)', validate }),
   };
+}
+
+/** Channel or mention: prompted with the deployed value as the default ("-" clears it). */
+function optionalText(
+  spec: ValueSpec<string>,
+  prompt: Parameters<typeof optionalTextPrompt>,
+): ValueSpec<string> {
+  if (spec.value !== undefined) return spec; // a flag: taken as given, as before
+  return { ...spec, parse: parseOptionalText, prompt: optionalTextPrompt(...prompt) };
+}
+
+/**
+ * What is deployed, read once (one GetFunction and one DescribeAlarms, at once) when an interactive run
+ * will ask or default something: the prompts then default to it, so that re-running init and pressing
+ * Enter throughout changes nothing. Non-interactive runs read nothing here.
+ */
+async function deployedForPrompts(
+  options: InitOptions,
+  s: ReturnType<typeof specs>,
+  io: IO,
+  stack: StackContext,
+): Promise<Deployed | undefined> {
+  if (!io.interactive) return undefined;
+  const alarmAnswers =
+    options.alarm === false
+      ? []
+      : [options.instanceId, options.threshold, options.period, options.evaluationPeriods];
+  const open = [options.channel, options.mention, ...alarmAnswers].some((v) => v === undefined);
+  if (!open && !webhookPrompted(s.webhookUrl, io)) return undefined;
+  return readDeployed(stack);
 }
 
 /** The answers: flags and environment, then prompts on a TTY (the instance picked from DescribeInstances), then defaults. */
@@ -151,10 +206,18 @@ async function gather(
   stack: StackContext,
 ): Promise<InitAnswers> {
   const { io } = ctx;
-  const s = specs(options, ctx.env);
-  const webhookUrl = await resolveValue(io, await keepableWebhook(s.webhookUrl, io, stack));
-  const channel = await resolveValue(io, s.channel);
-  const mention = await resolveValue(io, s.mention);
+  const deployed = await deployedForPrompts(options, specs(options, ctx.env), io, stack);
+  const s = specs(options, ctx.env, deployed?.alarm);
+  const env = deployed?.fn?.environment;
+  const webhookUrl = await resolveValue(io, keepableWebhook(s.webhookUrl, deployed));
+  const channel = await resolveValue(
+    io,
+    optionalText(s.channel, ['Channel label', '#alerts', "the webhook's own", env?.slackChannel]),
+  );
+  const mention = await resolveValue(
+    io,
+    optionalText(s.mention, ['Mention on ALARM messages', '<!here>', 'none', env?.slackMention]),
+  );
 
   let alarm: AlarmAnswers | undefined;
   if (options.alarm !== false) {
@@ -169,7 +232,7 @@ async function gather(
           return undefined;
         },
       );
-      instanceId = await askInstance(io.ask, instances);
+      instanceId = await askInstance(io.ask, instances, deployed?.alarm?.instanceId);
     }
     if (instanceId !== undefined) {
       alarm = {

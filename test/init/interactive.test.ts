@@ -212,4 +212,89 @@ describe('init, interactive', () => {
     expect(run.io.asked.map((a) => a.message)).toEqual(['Send a test alarm to Slack now?']);
     expect(aws.writes()).toEqual([]);
   });
+
+  describe('a re-run defaults to what is deployed', () => {
+    /** A first interactive run: #alerts, <!here>, INSTANCE at 85 %. */
+    async function deployed() {
+      aws.fake.state.instances.push(
+        { id: 'i-0fffffffffffffff0', name: 'db-1', type: 't3.micro' },
+        { id: INSTANCE, name: 'web-1', type: 't3.small' },
+      );
+      const first = await runInit({
+        interactive: true,
+        options: NO_FLAGS,
+        answers: prompts({ test: false }),
+      });
+      expect(first.error).toBeUndefined();
+      aws.clearCalls();
+    }
+    const enter = (extra: Answer[] = []): Answer[] => [
+      { kind: 'password', match: /keep the deployed one/, answer: '' },
+      {
+        kind: 'input',
+        match: /^Channel label \(e\.g\. #alerts; empty keeps #alerts, "-" for the webhook's own\)$/,
+        answer: '',
+      },
+      {
+        kind: 'input',
+        match: /^Mention on ALARM messages \(e\.g\. <!here>; empty keeps <!here>, "-" for none\)$/,
+        answer: '',
+      },
+      { kind: 'select', match: /CPU alarm/, answer: INSTANCE },
+      { kind: 'input', match: /Alarm when average CPU/, answer: '' },
+      ...extra,
+      { kind: 'confirm', match: /Send a test alarm/, answer: false },
+    ];
+
+    it('pressing Enter at every question changes nothing (no write, no plan to confirm)', async () => {
+      await deployed();
+      const run = await runInit({ interactive: true, options: NO_FLAGS, answers: enter() });
+      expect(run.error).toBeUndefined();
+      expect(run.io.remainingAnswers()).toBe(0);
+      expect(aws.writes()).toEqual([]);
+      expect(run.io.asked.map((a) => a.message)).not.toContain('Apply this plan?');
+    });
+
+    it('offers the deployed alarm’s instance first', async () => {
+      await deployed();
+      const run = await runInit({ interactive: true, options: NO_FLAGS, answers: enter() });
+      const select = run.io.asked.find((a) => a.kind === 'select');
+      expect(select?.choices?.map((c) => c.value)).toEqual([INSTANCE, 'i-0fffffffffffffff0', 'type', 'none']);
+    });
+
+    it('offers the deployed alarm’s instance even when it is not running now', async () => {
+      await deployed();
+      aws.fake.state.instances = aws.fake.state.instances.filter((i: { id: string }) => i.id !== INSTANCE);
+      const run = await runInit({ interactive: true, options: NO_FLAGS, answers: enter() });
+      const select = run.io.asked.find((a) => a.kind === 'select');
+      expect(select?.choices?.[0]).toMatchObject({ value: INSTANCE, name: INSTANCE });
+      expect(aws.writes()).toEqual([]);
+    });
+
+    it('"-" clears the deployed channel and mention', async () => {
+      await deployed();
+      const answers = enter([{ kind: 'confirm', match: /Apply this plan/, answer: true }]);
+      answers[1] = { ...(answers[1] as Answer), answer: '-' } as Answer;
+      answers[2] = { ...(answers[2] as Answer), answer: '-' } as Answer;
+      const run = await runInit({ interactive: true, options: NO_FLAGS, answers });
+      expect(run.error).toBeUndefined();
+      expect(aws.writes()).toEqual(['UpdateFunctionConfiguration']);
+      const vars = aws.fake.state.functions.get('mission-lambda').config.Environment.Variables;
+      expect(vars.slackChannel).toBeUndefined();
+      expect(vars.slackMention).toBeUndefined();
+      expect(vars.kmsEncryptedHookUrl).toBeTruthy();
+    });
+
+    it('reads the function and the alarm once, at once, for all the defaults', async () => {
+      await deployed();
+      await runInit({ interactive: true, options: NO_FLAGS, answers: enter() });
+      const reads = aws.calls().map(([, name]) => name.replace(/Command$/, ''));
+      const beforePrompts = reads.slice(0, reads.indexOf('DescribeInstances'));
+      // Who, then the function and the alarm for the defaults (tags with the alarm); nothing else.
+      expect(beforePrompts.filter((n) => n === 'GetFunction')).toHaveLength(1);
+      expect(beforePrompts.filter((n) => n === 'DescribeAlarms')).toHaveLength(1);
+      // Then init reads everything once more, right before the plan.
+      expect(reads.filter((n) => n === 'GetFunction')).toHaveLength(2);
+    });
+  });
 });

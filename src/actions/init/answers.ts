@@ -1,6 +1,9 @@
 import type { RunningInstance } from '../../aws/instances.js';
 import { instanceLabel } from '../../aws/instances.js';
 import type { Asker, Choice } from '../../io/types.js';
+import { type AlarmFound, findAlarm } from '../../resources/alarm.js';
+import type { StackContext } from '../../resources/context.js';
+import { type FunctionFound, findFunction } from '../../resources/function.js';
 import { validateInstanceId } from '../../validate.js';
 
 /** Everything `init` needs to know from the user, resolved and validated (flag → env → prompt → default). */
@@ -41,14 +44,65 @@ export const TYPE_INSTANCE = 'type' as const;
 export const NO_ALARM = 'none' as const;
 export type InstancePick = string | typeof TYPE_INSTANCE | typeof NO_ALARM;
 
-/** The select's choices: each running instance "i-… (Name)", then typing an id, then no alarm. */
-export function instanceChoices(instances: RunningInstance[]): Choice<InstancePick>[] {
+/** What is deployed, read once (function and alarm at once) for the prompts' defaults on an interactive re-run. */
+export interface Deployed {
+  fn: FunctionFound | undefined;
+  alarm: AlarmFound | undefined;
+}
+
+export async function readDeployed(stack: StackContext): Promise<Deployed> {
+  const [fn, alarm] = await Promise.all([findFunction(stack), findAlarm(stack)]);
+  return { fn, alarm };
+}
+
+/** Typed at an optional text prompt (channel, mention) to clear a deployed value. */
+export const CLEAR = '-';
+
+/** The answer of an optional text prompt: "-" clears, anything else is trimmed. */
+export function parseOptionalText(raw: string): string {
+  const text = raw.trim();
+  return text === CLEAR ? '' : text;
+}
+
+/**
+ * An optional text prompt (channel, mention): with a deployed value, an empty answer keeps it and "-"
+ * clears it (the message says so); without one, empty means none.
+ */
+export function optionalTextPrompt(
+  what: string,
+  example: string,
+  none: string,
+  deployed: string | undefined,
+): (ask: Asker) => Promise<string> {
+  return (ask) =>
+    deployed
+      ? ask.input({
+          message: `${what} (e.g. ${example}; empty keeps ${deployed}, "${CLEAR}" for ${none})`,
+          default: deployed,
+        })
+      : ask.input({ message: `${what} (optional, e.g. ${example}; empty for ${none})` });
+}
+
+/**
+ * The select's choices: the deployed alarm's instance first (also when it is not running now), then
+ * each running instance "i-… (Name)", then typing an id, then no alarm.
+ */
+export function instanceChoices(instances: RunningInstance[], current?: string): Choice<InstancePick>[] {
+  const listed = instances.find((i) => i.id === current);
+  const rest = instances.filter((i) => i.id !== current);
+  const choice = (i: RunningInstance) => ({
+    name: instanceLabel(i),
+    value: i.id,
+    ...(i.type ? { description: i.type } : {}),
+  });
+  const first: Choice<InstancePick>[] = listed
+    ? [{ ...choice(listed), description: 'watched by the current alarm' }]
+    : current
+      ? [{ name: current, value: current, description: 'watched by the current alarm (not running now)' }]
+      : [];
   return [
-    ...instances.map((i) => ({
-      name: instanceLabel(i),
-      value: i.id,
-      ...(i.type ? { description: i.type } : {}),
-    })),
+    ...first,
+    ...rest.map(choice),
     { name: 'Type an instance id', value: TYPE_INSTANCE },
     { name: "No alarm (I'll use the topic in my own alarms)", value: NO_ALARM },
   ];
@@ -56,20 +110,24 @@ export function instanceChoices(instances: RunningInstance[]): Choice<InstancePi
 
 /**
  * Asks which instance the CPU alarm watches. Returns the instance id, or undefined for no alarm.
- * `instances` undefined means they could not be listed (the select then offers typing or no alarm).
+ * `instances` undefined means they could not be listed (the select then offers typing or no alarm);
+ * `current`, the deployed alarm's instance, comes first and is the default.
  */
 export async function askInstance(
   ask: Asker,
   instances: RunningInstance[] | undefined,
+  current?: string,
 ): Promise<string | undefined> {
   const list = instances ?? [];
+  const choices = instanceChoices(list, current);
+  const preferred = current ?? list[0]?.id;
   const pick = await ask.select<InstancePick>({
     message:
-      list.length > 0
+      list.length > 0 || current
         ? 'Which EC2 instance should the CPU alarm watch?'
         : 'No running EC2 instances listed in this region. CPU alarm:',
-    choices: instanceChoices(list),
-    ...(list[0] ? { default: list[0].id } : {}),
+    choices,
+    ...(preferred ? { default: preferred } : {}),
   });
   if (pick === NO_ALARM) return undefined;
   if (pick === TYPE_INSTANCE) {
