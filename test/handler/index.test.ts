@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatRecord } from '../../handler-template/format.mjs';
 import { createHandler, handler as lambdaHandler } from '../../handler-template/index.mjs';
 import { mockAws } from '../helpers/aws.js';
-import { type FakeSlack, fakeSlack, OK, virtualTime } from './fake-slack.js';
+import { type FakeSlack, fakeSlack, OK, type SlackRequest, virtualTime } from './fake-slack.js';
 
 const aws = mockAws();
 afterAll(() => aws.restore());
@@ -296,17 +296,28 @@ describe('delivering records', () => {
     expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(0);
   });
 
-  it('never logs or throws the webhook URL or any part of its path', async () => {
-    slack = await fakeSlack(['reset', { status: 500 }, { status: 404, body: 'no_service' }]);
+  it('never logs or throws the webhook URL or any part of its path, even when Slack echoes it', async () => {
+    const echo = (r: SlackRequest) => `no_service for http://${r.headers.host}${r.path} (T000/B000/XXXX)`;
+    slack = await fakeSlack(['reset', { status: 500, body: echo }, { status: 404, body: echo }]);
     decryptsTo(slack.url);
     const { handler, context } = makeHandler();
     const error = (await handler(snsEvent({ id: 'm', alarm }), context).catch((e: Error) => e)) as Error;
-    expect(error.message).toBe('Slack rejected the message (404 no_service)');
+    expect(error.message).toBe('Slack rejected the message (404 no_service for … (…/…/…))');
     expect(logs).toHaveLength(2);
     for (const line of [...logs, error.message, String(error.stack)]) {
-      expect(line).not.toContain('/services/');
-      expect(line).not.toContain('T000');
+      for (const secret of ['/services/', 'T000', 'B000', 'XXXX']) expect(line).not.toContain(secret);
     }
+  });
+
+  it('without a Lambda context (no time budget), gives up after 6 attempts', async () => {
+    slack = await fakeSlack([{ status: 500, body: 'internal_error' }]);
+    decryptsTo(slack.url);
+    const { handler, sleeps } = makeHandler();
+    await expect(handler(snsEvent({ id: 'm', alarm }))).rejects.toThrow(
+      'Slack answered 500 internal_error; gave up after 6 attempts',
+    );
+    expect(slack.requests).toHaveLength(6);
+    expect(sleeps).toEqual([500, 1000, 2000, 4000, 4000]);
   });
 });
 
