@@ -1,15 +1,9 @@
 import type { FunctionMetrics } from '../aws/metrics.js';
 import { STACK_TAG } from '../names.js';
-import type { AlarmFound } from '../resources/alarm.js';
 import { ownership, type StackContext, type Tags } from '../resources/context.js';
-import type { FunctionFound } from '../resources/function.js';
-import type { KeyFound } from '../resources/key.js';
-import type { LogGroupFound } from '../resources/log-group.js';
-import type { PermissionFound } from '../resources/permission.js';
 import { samePolicy } from '../resources/policy-document.js';
-import { decryptPolicy, type RoleFound, trustPolicy } from '../resources/role.js';
-import type { SubscriptionFound } from '../resources/subscription.js';
-import type { TopicFound } from '../resources/topic.js';
+import { decryptPolicy, trustPolicy } from '../resources/role.js';
+import type { StackFound } from './discover-stack.js';
 import { awsCommand, day, initCommand, keyRecoveryCommand } from './hints.js';
 import { evaluateDelivery, evaluateFunction } from './status-links.js';
 
@@ -17,15 +11,7 @@ import { evaluateDelivery, evaluateFunction } from './status-links.js';
  * `status`: one row per resource (present, healthy, what matters about it) and one problem per thing
  * that is wrong, each with the command that fixes it. Pure: everything AWS said is in `StatusFound`.
  */
-export interface StatusFound {
-  topic: TopicFound | undefined;
-  key: KeyFound | undefined;
-  role: RoleFound | undefined;
-  logGroup: LogGroupFound | undefined;
-  fn: FunctionFound | undefined;
-  permissions: PermissionFound[];
-  subscriptions: SubscriptionFound[];
-  alarm: AlarmFound | undefined;
+export interface StatusFound extends StackFound {
   /** undefined when CloudWatch metrics could not be read. */
   metrics: FunctionMetrics | undefined;
 }

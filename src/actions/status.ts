@@ -1,15 +1,8 @@
 import { type FunctionMetrics, functionMetrics } from '../aws/metrics.js';
 import { awsMessage } from '../errors.js';
 import type { IO, Style } from '../io/types.js';
-import { findAlarm } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
-import { findFunction } from '../resources/function.js';
-import { findKey } from '../resources/key.js';
-import { findLogGroup } from '../resources/log-group.js';
-import { findPermissions } from '../resources/permission.js';
-import { findRole } from '../resources/role.js';
-import { findSubscriptions } from '../resources/subscription.js';
-import { findTopic } from '../resources/topic.js';
+import { discoverStack } from './discover-stack.js';
 import { initCommand } from './hints.js';
 import { evaluate, type Problem, type StatusFound, type StatusRow } from './status-checks.js';
 import { table } from './table.js';
@@ -32,17 +25,7 @@ export async function gather(stack: StackContext, io: IO, now: number): Promise<
       return undefined;
     },
   );
-  const [topic, key, role, logGroup, fn, permissions, subscriptions, alarm] = await Promise.all([
-    findTopic(stack),
-    findKey(stack),
-    findRole(stack),
-    findLogGroup(stack),
-    findFunction(stack),
-    findPermissions(stack),
-    findSubscriptions(stack, stack.arns.topicArn, stack.arns.functionArn),
-    findAlarm(stack),
-  ]);
-  return { topic, key, role, logGroup, fn, permissions, subscriptions, alarm, metrics: await metrics };
+  return { ...(await discoverStack(stack)), metrics: await metrics };
 }
 
 export async function stackStatus(stack: StackContext, io: IO, now: number): Promise<StatusReport> {

@@ -1,39 +1,24 @@
 import { STACK_TAG } from '../names.js';
-import { type AlarmFound, findAlarm, removeAlarm } from '../resources/alarm.js';
+import { removeAlarm } from '../resources/alarm.js';
 import { type Ownership, ownership, type StackContext, type Tags } from '../resources/context.js';
-import { type FunctionFound, findFunction, removeFunction } from '../resources/function.js';
-import { findKey, type KeyFound, removeAlias, scheduleKeyDeletion } from '../resources/key.js';
-import { findLogGroup, type LogGroupFound, removeLogGroup } from '../resources/log-group.js';
-import { findRole, type RoleFound, removeRole } from '../resources/role.js';
-import { findSubscriptions, removeSubscription, type SubscriptionFound } from '../resources/subscription.js';
-import { findTopic, removeTopic, type TopicFound } from '../resources/topic.js';
+import { removeFunction } from '../resources/function.js';
+import { removeAlias, scheduleKeyDeletion } from '../resources/key.js';
+import { removeLogGroup } from '../resources/log-group.js';
+import { removeRole } from '../resources/role.js';
+import { removeSubscription } from '../resources/subscription.js';
+import { removeTopic } from '../resources/topic.js';
+import { discoverStack, type StackFound } from './discover-stack.js';
+import { day } from './hints.js';
 
 /**
  * What teardown finds and what it will do with each resource: remove it, or skip it and why (not ours,
  * or already on its way out). No AWS writes here; the removal functions run later, as steps.
  */
-export interface Discovered {
-  topic: TopicFound | undefined;
-  key: KeyFound | undefined;
-  role: RoleFound | undefined;
-  logGroup: LogGroupFound | undefined;
-  fn: FunctionFound | undefined;
-  alarm: AlarmFound | undefined;
-  subscriptions: SubscriptionFound[];
-}
+export type Discovered = StackFound;
 
-/** Every lookup at once: one round trip (two for the key: alias, then its tags). */
-export async function discover(stack: StackContext): Promise<Discovered> {
-  const [topic, key, role, logGroup, fn, alarm, subscriptions] = await Promise.all([
-    findTopic(stack),
-    findKey(stack),
-    findRole(stack),
-    findLogGroup(stack),
-    findFunction(stack),
-    findAlarm(stack),
-    findSubscriptions(stack, stack.arns.topicArn, stack.arns.functionArn),
-  ]);
-  return { topic, key, role, logGroup, fn, alarm, subscriptions };
+/** Every lookup at once (the shared discovery; GetPolicy skipped: the permission goes with the function). */
+export function discover(stack: StackContext): Promise<Discovered> {
+  return discoverStack(stack, { permissions: false });
 }
 
 /** The kinds of resource, in the order they are removed (reverse dependency order). */
@@ -100,8 +85,6 @@ function ownerDecision(
     ? { action: 'remove', reason: `${why}; removed because of --force` }
     : { action: 'skip', reason: `${why}; --force removes it` };
 }
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The decisions, in removal order. */
 export function planRemovals(

@@ -1,0 +1,69 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { discoverStack } from '../../src/actions/discover-stack.js';
+import { discover as initDiscover } from '../../src/actions/init/discover.js';
+import { gather } from '../../src/actions/status.js';
+import { discover as teardownDiscover } from '../../src/actions/teardown-plan.js';
+import { mockAws, testStackContext } from '../helpers/aws.js';
+import { scriptedIO } from '../helpers/io.js';
+import { callNames, mockStack } from '../teardown/mock-stack.js';
+
+/**
+ * init, teardown and status find the stack with one shared discovery: the same reads, all started at
+ * once (the key's tags wait for its alias), so that none of them drifts from the others.
+ */
+const aws = mockAws();
+beforeEach(() => aws.reset());
+afterAll(() => aws.restore());
+
+const READS = [
+  'cloudwatch.DescribeAlarms',
+  'cloudwatch.ListTagsForResource',
+  'iam.GetRole',
+  'iam.GetRolePolicy',
+  'iam.ListAttachedRolePolicies',
+  'iam.ListRolePolicies',
+  'kms.DescribeKey',
+  'kms.ListResourceTags',
+  'lambda.GetFunction',
+  'lambda.GetPolicy',
+  'logs.DescribeLogGroups',
+  'logs.ListTagsForResource',
+  'sns.GetTopicAttributes',
+  'sns.ListSubscriptionsByTopic',
+  'sns.ListTagsForResource',
+];
+
+describe('discoverStack', () => {
+  it('starts every read before any answer, except the key’s tags (they need the alias’s key id)', async () => {
+    mockStack(aws);
+    const { ctx } = testStackContext();
+    const started: string[] = [];
+    let answered = false;
+    const found = discoverStack(ctx).finally(() => {
+      answered = true;
+    });
+    // Everything sent synchronously up to the first await is one round trip.
+    await Promise.resolve();
+    started.push(...callNames(aws));
+    expect(answered).toBe(false);
+    expect([...started].sort()).toEqual(READS.filter((n) => n !== 'kms.ListResourceTags'));
+    const result = await found;
+    expect(result.fn?.arn).toMatch(/:function:mission-lambda$/);
+    expect(result.permissions).toHaveLength(1);
+  });
+
+  it('is what init, teardown (without GetPolicy) and status read', async () => {
+    mockStack(aws);
+    const { ctx } = testStackContext();
+    await initDiscover(ctx);
+    expect(callNames(aws).sort()).toEqual(READS);
+    aws.reset();
+    mockStack(aws);
+    await teardownDiscover(ctx);
+    expect(callNames(aws).sort()).toEqual(READS.filter((n) => n !== 'lambda.GetPolicy'));
+    aws.reset();
+    mockStack(aws);
+    await gather(ctx, scriptedIO(), Date.parse('2026-11-25T12:00:00Z'));
+    expect(callNames(aws).sort()).toEqual([...READS, 'cloudwatch.GetMetricData'].sort());
+  });
+});
