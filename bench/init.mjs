@@ -2,31 +2,13 @@
 // in-memory AWS: wall time, and the sequential round trips on the critical path outside waiters (the
 // SDK's GetFunction polls). Runs the built modules (../dist); `node bench/init.mjs` runs it alone.
 import { pathToFileURL } from 'node:url';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
 import { fakeAws } from '../test/init/fake-aws.mjs';
-import { latencyMocks, median } from './lib.mjs';
+import { latencyMocks, median, SDK_CLIENTS } from './lib.mjs';
 
 const LATENCY_MS = 50;
 const RUNS = 3;
 const REGION = 'ap-northeast-2';
 const ACCOUNT = '123456789012';
-const CLIENTS = {
-  sts: STSClient,
-  sns: SNSClient,
-  kms: KMSClient,
-  lambda: LambdaClient,
-  iam: IAMClient,
-  cloudwatch: CloudWatchClient,
-  logs: CloudWatchLogsClient,
-  ec2: EC2Client,
-};
 /** Waiter polls (and findFunction's GetFunction, which shares the command) are not round trips we can shorten. */
 const WAITER = /^GetFunction/;
 
@@ -51,7 +33,7 @@ function quietIO() {
 }
 
 async function initOnce(fake) {
-  const mocks = latencyMocks(CLIENTS, LATENCY_MS, (key, name, input) => fake.answer(key, name, input));
+  const mocks = latencyMocks(SDK_CLIENTS, LATENCY_MS, (key, name, input) => fake.answer(key, name, input));
   const io = quietIO();
   const ctx = {
     globals: { name: 'bench', region: REGION, json: true, yes: true, color: false, debug: false },

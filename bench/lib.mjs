@@ -1,3 +1,12 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+
 // Shared by the benchmarks: statistics, and AWS mocks that add a fixed latency per call and record
 // each call's interval, so that the number of sequential round trips on the critical path can be read off.
 export function median(values) {
@@ -69,3 +78,15 @@ export function latencyMocks(clients, latencyMs, answer) {
     },
   };
 }
+
+/** Every SDK client class the CLI uses, by the key AwsClients gives it (for latencyMocks). */
+export const SDK_CLIENTS = {
+  sts: STSClient,
+  sns: SNSClient,
+  kms: KMSClient,
+  lambda: LambdaClient,
+  iam: IAMClient,
+  cloudwatch: CloudWatchClient,
+  logs: CloudWatchLogsClient,
+  ec2: EC2Client,
+};

@@ -1,15 +1,7 @@
 // `alarm-to-slack teardown --yes` of a complete stack against AWS clients that answer after a fixed
 // latency: wall time, and the sequential round trips actually taken (discovery in parallel, then
 // the removals, independent ones overlapping). Runs the built modules in ../dist.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
-import { latencyMocks, median } from './lib.mjs';
+import { latencyMocks, median, SDK_CLIENTS } from './lib.mjs';
 
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
 
@@ -23,17 +15,6 @@ const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${STACK}-lamb
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`;
 const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
-
-const CLIENTS = {
-  sts: STSClient,
-  sns: SNSClient,
-  kms: KMSClient,
-  lambda: LambdaClient,
-  iam: IAMClient,
-  cloudwatch: CloudWatchClient,
-  logs: CloudWatchLogsClient,
-  ec2: EC2Client,
-};
 
 /** A complete stack, every resource tagged for it; every removal succeeds. */
 function answer(client, command) {
@@ -124,7 +105,7 @@ function silentIO() {
 
 async function once(run, createAwsClients, plainStyle) {
   const io = { ...silentIO(), style: plainStyle };
-  const mocks = latencyMocks(CLIENTS, LATENCY_MS, answer);
+  const mocks = latencyMocks(SDK_CLIENTS, LATENCY_MS, answer);
   const started = performance.now();
   try {
     await run(

@@ -7,14 +7,6 @@
 //   npm run build && node test/manual/fake-aws-cli.mjs init --then test --then status --then teardown
 //
 // The fake account has two running instances to pick from. Nothing here is shipped or run by CI.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
 import { fakeAws } from '../init/fake-aws.mjs';
 
 process.env.AWS_REGION ??= 'ap-northeast-2';
@@ -27,16 +19,6 @@ fake.state.instances.push(
   { id: 'i-0a1b2c3d4e5f60718', name: 'bastion', type: 't3.micro' },
   { id: 'i-0fedcba9876543210', name: 'web-1', type: 't3.small' },
 );
-const clients = {
-  sts: STSClient,
-  sns: SNSClient,
-  kms: KMSClient,
-  lambda: LambdaClient,
-  iam: IAMClient,
-  cloudwatch: CloudWatchClient,
-  logs: CloudWatchLogsClient,
-  ec2: EC2Client,
-};
 /** What the fake of test/init does not model (it serves init): a day of metrics, empty log searches. */
 const extra = {
   GetMetricDataCommand: (input) => ({
@@ -46,8 +28,8 @@ const extra = {
     })),
   }),
 };
-const { latencyMocks } = await import(new URL('../../bench/lib.mjs', import.meta.url).href);
-latencyMocks(clients, Number(process.env.FAKE_AWS_LATENCY_MS ?? 120), (client, name, input) =>
+const { latencyMocks, SDK_CLIENTS } = await import(new URL('../../bench/lib.mjs', import.meta.url).href);
+latencyMocks(SDK_CLIENTS, Number(process.env.FAKE_AWS_LATENCY_MS ?? 120), (client, name, input) =>
   extra[name] ? extra[name](input) : fake.answer(client, name, input),
 );
 
