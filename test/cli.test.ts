@@ -75,6 +75,12 @@ describe('the alarm-to-slack binary', () => {
     }
   });
 
+  it('exits 2 without a region, naming the profile that has none', async () => {
+    const { code, stderr } = await bin(['status', '--profile', 'nosuch'], { HOME: '/nonexistent-home' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('No AWS region (profile "nosuch" has none, or does not exist)');
+  });
+
   it('prints the package version', async () => {
     const { code, stdout } = await bin(['--version']);
     expect(code).toBe(0);

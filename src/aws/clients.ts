@@ -81,5 +81,8 @@ export async function resolveRegion(opts: {
   } catch {
     // fall through to the usage error
   }
-  throw new UsageError('No AWS region: pass --region (e.g. --region ap-northeast-2) or set AWS_REGION.');
+  const where = opts.profile ? ` (profile "${opts.profile}" has none, or does not exist)` : '';
+  throw new UsageError(
+    `No AWS region${where}: pass --region (e.g. --region ap-northeast-2) or set AWS_REGION.`,
+  );
 }

@@ -1,4 +1,3 @@
-import type { TestAlarmOutcome } from '../../actions/test-alarm.js';
 import type { Identity } from '../../aws/identity.js';
 import { awsMessage } from '../../errors.js';
 import { formatDuration } from '../../io/terminal.js';
@@ -7,6 +6,7 @@ import type { StackContext } from '../../resources/context.js';
 import type { RunReport, StepDone } from '../../steps/runner.js';
 import { maskWebhookUrl } from '../../validate.js';
 import { scopeFlags } from '../hints.js';
+import type { TestAlarmOutcome } from '../test-alarm.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 import type { CiphertextPlan } from './plan.js';
