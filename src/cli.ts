@@ -2,6 +2,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { systemClock } from './clock.js';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import { describeError, EXIT } from './errors.js';
 import { createTerminalIO } from './io/terminal.js';
@@ -53,7 +54,13 @@ function buildContext(command: Command, session: Session): CommandContext {
     io,
     env,
     signal: session.controller.signal,
+    clock: systemClock,
     async connect() {
+      const profile = globals.profile ?? env.AWS_PROFILE;
+      if (profile) {
+        const { checkProfile } = await import('./aws/profiles.js');
+        await checkProfile(profile, env, globals.profile ? '--profile' : 'AWS_PROFILE');
+      }
       const { createAwsClients, resolveRegion } = await import('./aws/clients.js');
       const region = await resolveRegion({ flag: globals.region, env, profile: globals.profile });
       const clients = createAwsClients({

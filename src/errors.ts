@@ -40,8 +40,13 @@ export class InterruptedError extends CliError {
   }
 }
 
-/** The name and message of an AWS SDK (or any) error, as AWS worded it. */
+/**
+ * An error as the user should read it: AWS's error code and message ("AccessDeniedException: …") for an
+ * SDK (or any other named) error, and the message alone for the errors we word ourselves (CliError and
+ * its subclasses), whose text already says what happened.
+ */
 export function awsMessage(error: unknown): string {
+  if (error instanceof CliError) return error.message;
   if (error instanceof Error) {
     const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
     return `${name}${error.message}`;
@@ -54,6 +59,19 @@ export function awsErrorName(error: unknown): string | undefined {
   if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
     return error.name;
   return undefined;
+}
+
+/** True for the SDK's "not found" errors of any service (shared by resources/ and aws/). */
+export function isNotFound(error: unknown): boolean {
+  const name = awsErrorName(error) ?? '';
+  return (
+    name === 'NotFoundException' ||
+    name === 'NotFound' ||
+    name === 'ResourceNotFoundException' ||
+    name === 'NoSuchEntityException' ||
+    name === 'NoSuchEntity' ||
+    (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode === 404
+  );
 }
 
 const CREDENTIAL_ERRORS = new Set([

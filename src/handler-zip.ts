@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import archiver from 'archiver';
 
 /**
  * The deployment package: handler-template/ zipped deterministically (sorted entries, fixed timestamps
@@ -33,13 +32,22 @@ async function listRuntimeFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** base64 SHA-256, the form of Lambda's CodeSha256. */
+export function codeSha256(zip: Uint8Array): string {
+  return createHash('sha256').update(zip).digest('base64');
+}
+
 export async function buildHandlerZip(
   dir: string = HANDLER_DIR,
 ): Promise<{ zip: Buffer; codeSha256: string }> {
   const files = await listRuntimeFiles(dir);
   if (!files.includes('index.mjs'))
     throw new Error(`${dir} has no index.mjs: the handler package is incomplete.`);
-  const contents = await Promise.all(files.map((f) => readFile(join(dir, f))));
+  // archiver is loaded only to build a package (codeSha256 is used without it).
+  const [{ default: archiver }, contents] = await Promise.all([
+    import('archiver'),
+    Promise.all(files.map((f) => readFile(join(dir, f)))),
+  ]);
   const archive = archiver('zip', { zlib: { level: 9 } });
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -54,5 +62,5 @@ export async function buildHandlerZip(
   await archive.finalize();
   await done;
   const zip = Buffer.concat(chunks);
-  return { zip, codeSha256: createHash('sha256').update(zip).digest('base64') };
+  return { zip, codeSha256: codeSha256(zip) };
 }

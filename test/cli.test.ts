@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,10 +77,36 @@ describe('the alarm-to-slack binary', () => {
     }
   });
 
-  it('exits 2 without a region, naming the profile that has none', async () => {
-    const { code, stderr } = await bin(['status', '--profile', 'nosuch'], { HOME: '/nonexistent-home' });
+  it('exits 2 for a profile that exists in neither file, listing the ones that do', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'a2s-home-'));
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      '[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-1\n[sso-session corp]\nsso_region = us-east-1\n',
+    );
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      '[ci]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n',
+    );
+    const { code, stderr, stdout } = await bin(['status', '--profile', 'nosuch'], { HOME: home });
     expect(code).toBe(2);
-    expect(stderr).toContain('No AWS region (profile "nosuch" has none, or does not exist)');
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      '--profile "nosuch" is in neither ~/.aws/config nor ~/.aws/credentials; the profiles there: ci, default, dev.',
+    );
+    expect(stderr).toContain('aws configure --profile nosuch');
+    const none = await bin(['status', '--profile', 'nosuch'], { HOME: '/nonexistent-home' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('they define no profile.');
+  });
+
+  it('exits 2 without a region, naming the profile that has none', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'a2s-home-'));
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(join(home, '.aws', 'config'), '[profile noregion]\noutput = json\n');
+    const { code, stderr } = await bin(['status', '--profile', 'noregion'], { HOME: home });
+    expect(code).toBe(2);
+    expect(stderr).toContain('No AWS region (profile "noregion" has none)');
   });
 
   it('prints the package version', async () => {

@@ -4,41 +4,21 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { settings } from '../handler-template/deliver.mjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatRecord } from '../handler-template/format.mjs';
 import type { SlackPayload } from '../handler-template/types.js';
 import type { CommandContext, GlobalOptions } from '../src/commands/context.js';
 import { run } from '../src/commands/preview.js';
 import { describeError, EXIT } from '../src/errors.js';
-import { sampleSnsEvent } from '../src/sample-alarm.js';
+import { sampleSnsEvent } from '../src/events/sample.js';
 import { type FakeSlack, fakeSlack, HOOK_PATH, OK } from './handler/fake-slack.js';
+import { type FakeClock, fakeClock, NOW } from './helpers/clock.js';
 import { scriptedIO } from './helpers/io.js';
 
-const NOW = Date.parse('2026-11-24T10:42:27.519Z');
-let ids = 0;
-/** A clock that only the (instant, recorded) sleeps move on, so retries spend the time budget without waiting. */
-let clock = NOW;
-let sleeps: number[] = [];
-const deps = {
-  now: () => clock,
-  newId: () => `id-${++ids}`,
-  sleep: async (ms: number) => {
-    sleeps.push(ms);
-    clock += ms;
-  },
-};
+/** Only the (instant, recorded) sleeps move it on, so retries spend the time budget without waiting; no jitter. */
+let clock: FakeClock = fakeClock({ now: NOW });
 beforeEach(() => {
-  clock = NOW;
-  sleeps = [];
-});
-// The backoff without jitter (the same module instance as the one preview imports), so sleeps are exact.
-const random = settings.random;
-beforeAll(() => {
-  settings.random = () => 0;
-});
-afterAll(() => {
-  settings.random = random;
+  clock = fakeClock({ now: NOW });
 });
 
 function context(opts: { json?: boolean; env?: NodeJS.ProcessEnv; globals?: Partial<GlobalOptions> } = {}) {
@@ -48,6 +28,7 @@ function context(opts: { json?: boolean; env?: NodeJS.ProcessEnv; globals?: Part
     io,
     env: opts.env ?? {},
     signal: new AbortController().signal,
+    clock,
     connect: () => Promise.reject(new Error('preview must not touch AWS')),
   };
   return { ctx, io };
@@ -71,7 +52,7 @@ afterEach(async () => {
 describe('alarm-to-slack preview', () => {
   it('prints the payload the notifier builds for a sample ALARM of the default stack', async () => {
     const { ctx, io } = context();
-    await run({ state: 'ALARM' }, ctx, deps);
+    await run({ state: 'ALARM' }, ctx);
     expect(io.stdout).toHaveLength(1);
     const payload = JSON.parse(io.stdout[0] ?? '') as SlackPayload;
     expect(io.stdout[0]).toBe(JSON.stringify(payload, null, 2));
@@ -92,15 +73,13 @@ describe('alarm-to-slack preview', () => {
 
   it("is exactly what the handler's own format module makes of the sample event", async () => {
     const { ctx, io } = context({ globals: { name: 'mission', region: 'ap-northeast-2' } });
-    ids = 0;
-    await run({ state: 'OK', channel: '#ops', mention: '<!here>' }, ctx, deps);
-    ids = 0;
+    await run({ state: 'OK', channel: '#ops', mention: '<!here>' }, ctx);
     const event = sampleSnsEvent({
       stack: 'mission',
       state: 'OK',
       region: 'ap-northeast-2',
       now: new Date(NOW),
-      newId: deps.newId,
+      newId: fakeClock().newId, // the same ids as the command's fresh clock gave
     });
     const expected = formatRecord(event.Records[0] ?? {}, { channel: '#ops', mention: '<!here>' });
     expect(io.resultJson).toEqual(expected);
@@ -115,7 +94,7 @@ describe('alarm-to-slack preview', () => {
     ['insufficient_data', '⚪ INSUFFICIENT_DATA: alarm-to-slack-cpu-alarm in Europe (Ireland)', '#9E9E9E'],
   ])('--state %s (region from AWS_REGION)', async (state, text, color) => {
     const { ctx, io } = context({ env: { AWS_REGION: 'eu-west-1' } });
-    await run({ state }, ctx, deps);
+    await run({ state }, ctx);
     const payload = io.resultJson as SlackPayload;
     expect(payload.text).toBe(text);
     expect(payload.attachments?.[0]?.color).toBe(color);
@@ -123,18 +102,18 @@ describe('alarm-to-slack preview', () => {
 
   it('adds the mention to ALARM messages only', async () => {
     const alarm = context();
-    await run({ state: 'ALARM', mention: '<!here>' }, alarm.ctx, deps);
+    await run({ state: 'ALARM', mention: '<!here>' }, alarm.ctx);
     expect((alarm.io.resultJson as SlackPayload).text).toBe(
       '<!here> 🔴 ALARM: alarm-to-slack-cpu-alarm in US East (N. Virginia)',
     );
     const ok = context();
-    await run({ state: 'OK', mention: '<!here>' }, ok.ctx, deps);
+    await run({ state: 'OK', mention: '<!here>' }, ok.ctx);
     expect(JSON.stringify(ok.io.resultJson)).not.toContain('<!here>');
   });
 
   it('--json prints the payload as the one JSON document', async () => {
     const { ctx, io } = context({ json: true });
-    await run({ state: 'ALARM' }, ctx, deps);
+    await run({ state: 'ALARM' }, ctx);
     expect(io.stdout).toHaveLength(1);
     expect(JSON.parse(io.stdout[0] ?? '')).toEqual(io.resultJson);
     expect((io.resultJson as SlackPayload).blocks[0]).toEqual({
@@ -149,7 +128,7 @@ describe('alarm-to-slack preview', () => {
     [{ webhookUrl: 'not a url' }, {}, '--webhook-url is not a valid URL'],
   ])('exits 2 on bad input %j %j before printing anything', async (options, env, message) => {
     const { ctx, io } = context({ env });
-    const { exitCode, message: text } = await failure(run(options, ctx, deps));
+    const { exitCode, message: text } = await failure(run(options, ctx));
     expect(exitCode).toBe(EXIT.usage);
     expect(text).toContain(message);
     expect(text).not.toContain('T000/B000');
@@ -158,9 +137,9 @@ describe('alarm-to-slack preview', () => {
 
   it('exits 2 on a bad --region or --name', async () => {
     const region = context({ globals: { region: 'Seoul' } });
-    expect((await failure(run({}, region.ctx, deps))).exitCode).toBe(EXIT.usage);
+    expect((await failure(run({}, region.ctx))).exitCode).toBe(EXIT.usage);
     const name = context({ globals: { name: '1-bad' } });
-    expect((await failure(run({}, name.ctx, deps))).exitCode).toBe(EXIT.usage);
+    expect((await failure(run({}, name.ctx))).exitCode).toBe(EXIT.usage);
   });
 });
 
@@ -168,7 +147,7 @@ describe('alarm-to-slack preview --webhook-url', () => {
   it('posts the printed payload once, as JSON, and reports success without the URL', async () => {
     slack = await fakeSlack([OK]);
     const { ctx, io } = context();
-    await run({ state: 'ALARM', webhookUrl: slack.url }, ctx, deps);
+    await run({ state: 'ALARM', webhookUrl: slack.url }, ctx);
     expect(slack.requests).toHaveLength(1);
     const [request] = slack.requests;
     expect(request?.method).toBe('POST');
@@ -186,7 +165,7 @@ describe('alarm-to-slack preview --webhook-url', () => {
     slack = await fakeSlack([OK]);
     for (const url of [slack.url, 'http://hooks.slack.com/services/T000/B000/XXXX']) {
       const { ctx, io } = context({ env: { SLACK_WEBHOOK_URL: url } });
-      await run({ state: 'ALARM' }, ctx, deps);
+      await run({ state: 'ALARM' }, ctx);
       expect(io.stdout).toHaveLength(1);
       expect(io.stderr).toEqual([]);
     }
@@ -196,9 +175,9 @@ describe('alarm-to-slack preview --webhook-url', () => {
   it('retries a 500 like the function does', async () => {
     slack = await fakeSlack([{ status: 500, body: 'internal_error' }, OK]);
     const { ctx, io } = context();
-    await run({ state: 'OK', webhookUrl: slack.url }, ctx, deps);
+    await run({ state: 'OK', webhookUrl: slack.url }, ctx);
     expect(slack.requests).toHaveLength(2);
-    expect(sleeps).toEqual([500]);
+    expect(clock.sleeps).toEqual([500]);
     expect(io.stderr[0]).toBe('Slack answered 500 internal_error; retrying in 500 ms (attempt 2)');
     expect(io.stderr[1]).toMatch(/Slack accepted it after 2 attempts/);
   });
@@ -210,7 +189,7 @@ describe('alarm-to-slack preview --webhook-url', () => {
   ])('exits 1 with Slack answer %i %s and a hint', async (status, body, hint) => {
     slack = await fakeSlack([{ status, body }]);
     const { ctx, io } = context();
-    const error = await failure(run({ state: 'ALARM', webhookUrl: slack.url }, ctx, deps));
+    const error = await failure(run({ state: 'ALARM', webhookUrl: slack.url }, ctx));
     expect(error.exitCode).toBe(EXIT.failure);
     expect(error.message).toBe(`Slack rejected the message (${status} ${body})`);
     expect(error.hint).toContain(hint);
@@ -228,11 +207,9 @@ describe('alarm-to-slack preview --webhook-url', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await failure(
-      run({ webhookUrl: `http://127.0.0.1:${port}/hooks/T000/B000/XXXX` }, ctx, deps),
-    );
+    const error = await failure(run({ webhookUrl: `http://127.0.0.1:${port}/hooks/T000/B000/XXXX` }, ctx));
     // The function's 15 s budget less 1 s margin: 0.5+1+2+4+4 s of backoff, and 4 s more would not fit.
-    expect(sleeps).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect(clock.sleeps).toEqual([500, 1000, 2000, 4000, 4000]);
     expect(error.exitCode).toBe(EXIT.failure);
     expect(error.message).toMatch(/^Slack could not be reached \(.+\); gave up after 6 attempts/);
     expect(error.message).not.toContain('B000/XXXX');
@@ -242,7 +219,7 @@ describe('alarm-to-slack preview --webhook-url', () => {
 
 describe('the built binary', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const outputs = ['cli.js', 'commands/preview.js', 'sample-alarm.js', 'handler-zip.js'].map((p) =>
+  const outputs = ['cli.js', 'commands/preview.js', 'events/sample.js', 'handler-zip.js'].map((p) =>
     fileURLToPath(new URL(`../dist/${p}`, import.meta.url)),
   );
   // Always built, so that the test never runs a stale dist/. Type errors in files other sessions are still

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
 import { runSteps, type Step } from '../src/steps/runner.js';
 import { scriptedIO } from './helpers/io.js';
 
@@ -40,6 +41,7 @@ describe('runSteps', () => {
       [step('a', [], { ms: 20 }), step('b', [], { ms: 20 }), step('c', ['a', 'b'])],
       {
         progress: io.progress,
+        clock: systemClock,
       },
     );
     expect(report.ok).toBe(true);
@@ -66,7 +68,7 @@ describe('runSteps', () => {
         step('c', ['b'], { fail: true }),
         step('d', ['c']),
       ],
-      { progress: io.progress },
+      { progress: io.progress, clock: systemClock },
     );
     expect(report.ok).toBe(false);
     expect(report.failure?.id).toBe('c');
@@ -80,6 +82,7 @@ describe('runSteps', () => {
     const { events, step } = recorder();
     const report = await runSteps([step('a'), step('b', ['a'], { fail: true })], {
       progress: scriptedIO().progress,
+      clock: systemClock,
       rollback: false,
     });
     expect(report.ok).toBe(false);
@@ -90,6 +93,7 @@ describe('runSteps', () => {
     const { events, step } = recorder();
     const report = await runSteps([step('a', [], { fail: true }), step('b', ['a']), step('c', ['b'])], {
       progress: scriptedIO().progress,
+      clock: systemClock,
       keepGoing: true,
     });
     expect(report.ok).toBe(false);
@@ -112,6 +116,7 @@ describe('runSteps', () => {
     };
     const report = await runSteps([step('a'), slow, step('after', ['slow'])], {
       progress: scriptedIO().progress,
+      clock: systemClock,
       signal: controller.signal,
     });
     expect(report.interrupted).toBe(true);
@@ -122,11 +127,11 @@ describe('runSteps', () => {
 
   it('rejects unknown needs and duplicate ids', async () => {
     const { step } = recorder();
-    await expect(runSteps([step('a', ['zzz'])], { progress: scriptedIO().progress })).rejects.toThrow(
-      /unknown zzz/,
-    );
-    await expect(runSteps([step('a'), step('a')], { progress: scriptedIO().progress })).rejects.toThrow(
-      /duplicate/,
-    );
+    await expect(
+      runSteps([step('a', ['zzz'])], { progress: scriptedIO().progress, clock: systemClock }),
+    ).rejects.toThrow(/unknown zzz/);
+    await expect(
+      runSteps([step('a'), step('a')], { progress: scriptedIO().progress, clock: systemClock }),
+    ).rejects.toThrow(/duplicate/);
   });
 });

@@ -1,6 +1,7 @@
 import { type AlarmFound, findAlarm } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
-import { type FunctionFound, findFunction } from '../resources/function.js';
+import { findFunction } from '../resources/function.js';
+import type { FunctionFound } from '../resources/function-spec.js';
 import { findKey, type KeyFound } from '../resources/key.js';
 import { findLogGroup, type LogGroupFound } from '../resources/log-group.js';
 import { findPermissions, type PermissionFound } from '../resources/permission.js';

@@ -1,5 +1,5 @@
 import type { StackContext } from '../resources/context.js';
-import { RUNTIME } from '../resources/function.js';
+import { RUNTIME } from '../resources/function-spec.js';
 import { snsPermission } from './chain.js';
 import { awsCommand, cliCommand, initCommand } from './hints.js';
 import { owner, type StatusFound, type StatusRow, short } from './status-checks.js';

@@ -18,18 +18,17 @@ export interface StatusReport {
   metrics: FunctionMetrics | undefined;
 }
 
-export async function gather(stack: StackContext, io: IO, now: number): Promise<StatusFound> {
-  const metrics = functionMetrics(stack.clients.cloudwatch, stack.names.functionName, now).catch(
-    (error: unknown) => {
-      io.progress.warn(`Could not read the function's metrics: ${awsMessage(error)}`);
-      return undefined;
-    },
-  );
+export async function gather(stack: StackContext, io: IO): Promise<StatusFound> {
+  const now = stack.clock.now();
+  const metrics = functionMetrics(stack.clients, stack.names.functionName, now).catch((error: unknown) => {
+    io.progress.warn(`Could not read the function's metrics: ${awsMessage(error)}`);
+    return undefined;
+  });
   return { ...(await discoverStack(stack)), metrics: await metrics };
 }
 
-export async function stackStatus(stack: StackContext, io: IO, now: number): Promise<StatusReport> {
-  const found = await gather(stack, io, now);
+export async function stackStatus(stack: StackContext, io: IO): Promise<StatusReport> {
+  const found = await gather(stack, io);
   const { rows, problems } = evaluate(stack, found);
   const required = rows.filter((r) => r.resource !== 'CloudWatch alarm');
   if (required.every((r) => !r.present)) {

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { IO, Progress, Style } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
 import { runSteps, type Step } from '../steps/runner.js';
@@ -77,13 +78,14 @@ function removalProgress(progress: Progress, texts: Map<string, RemovalDone>): P
 export async function runTeardown(
   io: IO,
   plan: readonly Removal[],
-  opts: { signal?: AbortSignal | undefined } = {},
+  opts: { signal?: AbortSignal | undefined; clock: Pick<Clock, 'now'> },
 ): Promise<TeardownReport> {
   const texts = new Map<string, RemovalDone>();
   const report = await runSteps(removalSteps(plan, texts), {
     progress: removalProgress(io.progress, texts),
     keepGoing: true,
     rollback: false,
+    clock: opts.clock,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const byId = new Map(report.steps.map((s) => [s.id, s]));

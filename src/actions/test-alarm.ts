@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { awsErrorName, awsMessage } from '../errors.js';
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { awsErrorName, awsMessage, isNotFound } from '../errors.js';
+import { buildAlarmMessage, buildSnsEvent, type SnsTestEvent } from '../events/alarm-message.js';
 import type { IO } from '../io/types.js';
 import { type AlarmFound, findAlarm } from '../resources/alarm.js';
-import { isNotFound, type StackContext } from '../resources/context.js';
+import type { StackContext } from '../resources/context.js';
 import type { AlarmState } from '../validate.js';
 import { hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
-import { buildAlarmMessage, buildSnsEvent, type SnsTestEvent } from './test-event.js';
 
 /**
  * Sends a test alarm through the deployed function (RequestResponse, LogType Tail) and reports it.
@@ -36,8 +35,6 @@ export interface TestAlarmOptions {
   alarm?: AlarmFound | null;
   /** The topic ARN when known (init); the derived `<name>-sns` ARN otherwise. */
   topicArn?: string;
-  now?: () => Date;
-  newId?: () => string;
 }
 
 /** The test event for the stack: exported so that tests and `--debug` can show exactly what is sent. */
@@ -110,8 +107,8 @@ export async function sendTestAlarm(opts: TestAlarmOptions): Promise<TestAlarmOu
     alarm,
     state,
     topicArn: opts.topicArn ?? stack.arns.topicArn,
-    now: (opts.now ?? (() => new Date()))(),
-    newId: opts.newId ?? randomUUID,
+    now: new Date(stack.clock.now()),
+    newId: stack.clock.newId,
   });
   io.progress.info(
     `Invoking ${functionName} with a test ${state} notification for ${alarm ? 'the alarm' : 'a synthetic alarm'} ${stack.names.alarm}…`,
@@ -120,7 +117,7 @@ export async function sendTestAlarm(opts: TestAlarmOptions): Promise<TestAlarmOu
 
   let out: InvokeCommandOutput;
   try {
-    out = await stack.clients.lambda.send(
+    out = await stack.clients.get(LambdaClient).send(
       new InvokeCommand({
         FunctionName: functionName,
         InvocationType: 'RequestResponse',

@@ -1,4 +1,4 @@
-import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { type Invocation, invocationLogLines, readInvocations } from '../aws/logs.js';
 import { awsMessage, InterruptedError } from '../errors.js';
 import type { IO } from '../io/types.js';
@@ -39,8 +39,6 @@ export interface ThroughAlarmOptions {
   stack: StackContext;
   io: IO;
   state: AlarmState;
-  /** Milliseconds since the epoch; injected by tests together with stack.sleep. */
-  now?: () => number;
   pollMs?: number;
   timeoutMs?: number;
 }
@@ -60,9 +58,9 @@ function actionsFor(alarm: AlarmFound, state: AlarmState): string[] {
 }
 
 async function setState(stack: StackContext, state: AlarmState, reason: string): Promise<void> {
-  await stack.clients.cloudwatch.send(
-    new SetAlarmStateCommand({ AlarmName: stack.names.alarm, StateValue: state, StateReason: reason }),
-  );
+  await stack.clients
+    .get(CloudWatchClient)
+    .send(new SetAlarmStateCommand({ AlarmName: stack.names.alarm, StateValue: state, StateReason: reason }));
 }
 
 /** Before any change: is there an alarm, a function, and does the alarm notify the topic in that state? */
@@ -138,7 +136,7 @@ async function diagnose(
 
 export async function sendThroughAlarm(opts: ThroughAlarmOptions): Promise<ThroughAlarmOutcome> {
   const { stack, io, state } = opts;
-  const now = opts.now ?? Date.now;
+  const now = () => stack.clock.now();
   const pollMs = opts.pollMs ?? POLL_MS;
   const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
   const base = {
@@ -210,7 +208,7 @@ async function waitForInvocation(
   const maxPolls = Math.ceil(timeoutMs / Math.max(pollMs, 1)) + 1;
   let reported = 0;
   for (let poll = 1; ; poll++) {
-    const lines = await invocationLogLines(stack.clients.logs, stack.names.logGroup, started - CLOCK_SKEW_MS);
+    const lines = await invocationLogLines(stack.clients, stack.names.logGroup, started - CLOCK_SKEW_MS);
     invocations = readInvocations(lines.map(redactWebhooks));
     const waitedMs = now() - started;
     const failed = invocations.find((i) => i.error);
@@ -236,7 +234,7 @@ async function waitForInvocation(
       );
     }
     try {
-      await stack.sleep(Math.min(pollMs, timeoutMs - waitedMs));
+      await stack.clock.sleep(Math.min(pollMs, timeoutMs - waitedMs), stack.signal);
     } catch (error) {
       // Ctrl-C while waiting: the caller's finally sets the alarm back to OK; exit 130.
       if (stack.signal?.aborted) throw new InterruptedError('Interrupted while waiting for the function.');

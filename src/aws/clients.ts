@@ -1,11 +1,6 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { UsageError } from '../errors.js';
 import { validateRegion } from '../validate.js';
 
@@ -14,20 +9,11 @@ import { validateRegion } from '../validate.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
- * The one factory for AWS SDK clients. This module imports every SDK client, so only commands that
- * talk to AWS load it (dynamically); `--help` and `--version` never do.
+ * The one factory for AWS SDK clients. It imports no service's client: a module that calls a service
+ * passes that service's client class (which it imports anyway, with its commands), and the client is
+ * created on first use. So a command loads only the SDK packages of the services it calls (`status`
+ * never loads EC2), and every client shares one configuration and one credential provider.
  */
-export interface AwsClients {
-  sts: STSClient;
-  sns: SNSClient;
-  kms: KMSClient;
-  lambda: LambdaClient;
-  iam: IAMClient;
-  cloudwatch: CloudWatchClient;
-  logs: CloudWatchLogsClient;
-  ec2: EC2Client;
-}
-
 export interface AwsConnection {
   region: string;
   /** A named profile from ~/.aws/config (SSO profiles included); otherwise the SDK's default chain. */
@@ -39,27 +25,64 @@ export interface AwsConnection {
 /** Attempts per call, with the SDK's standard retry strategy: exponential backoff with jitter, throttling-aware. */
 export const MAX_ATTEMPTS = 5;
 
-export function clientConfig(conn: AwsConnection) {
+/** The configuration every client gets. */
+export interface SharedClientConfig {
+  region: string;
+  maxAttempts: number;
+  retryMode: 'standard';
+  credentials: AwsCredentialIdentityProvider;
+  profile?: string;
+  endpoint?: string;
+}
+
+/** An SDK client class (SNSClient, LambdaClient, …). */
+export type ClientClass<T> = new (config: SharedClientConfig) => T;
+
+export interface AwsClients {
+  /** This run's client of that class: created on first use, then the same one. */
+  get<T extends object>(Client: ClientClass<T>): T;
+  /** The services whose clients were created so far, in order (e.g. ["STS", "SNS"]); shown with --debug. */
+  created(): string[];
+}
+
+export function clientConfig(
+  conn: AwsConnection,
+  credentials: AwsCredentialIdentityProvider,
+): SharedClientConfig {
   return {
     region: conn.region,
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard',
+    credentials,
     ...(conn.profile ? { profile: conn.profile } : {}),
     ...(conn.endpointUrl ? { endpoint: conn.endpointUrl } : {}),
-  } as const;
+  };
+}
+
+/**
+ * The SDK's default credential chain (or the profile's: static keys, assume-role, SSO, process), resolved
+ * once and shared, so that an SSO or assume-role profile is read once per run, not once per client.
+ */
+export function sharedCredentials(profile: string | undefined): AwsCredentialIdentityProvider {
+  return defaultProvider(profile ? { profile } : {});
 }
 
 export function createAwsClients(conn: AwsConnection): AwsClients {
-  const config = clientConfig(conn);
+  const config = clientConfig(conn, sharedCredentials(conn.profile));
+  const clients = new Map<ClientClass<object>, object>();
+  const services: string[] = [];
   return {
-    sts: new STSClient(config),
-    sns: new SNSClient(config),
-    kms: new KMSClient(config),
-    lambda: new LambdaClient(config),
-    iam: new IAMClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    logs: new CloudWatchLogsClient(config),
-    ec2: new EC2Client(config),
+    get<T extends object>(Client: ClientClass<T>): T {
+      let client = clients.get(Client) as T | undefined;
+      if (!client) {
+        client = new Client(config);
+        clients.set(Client, client);
+        const id = (client as { config?: { serviceId?: string } }).config?.serviceId;
+        services.push(id ?? Client.name.replace(/Client$/, ''));
+      }
+      return client;
+    },
+    created: () => [...services],
   };
 }
 
@@ -81,7 +104,7 @@ export async function resolveRegion(opts: {
   } catch {
     // fall through to the usage error
   }
-  const where = opts.profile ? ` (profile "${opts.profile}" has none, or does not exist)` : '';
+  const where = opts.profile ? ` (profile "${opts.profile}" has none)` : '';
   throw new UsageError(
     `No AWS region${where}: pass --region (e.g. --region ap-northeast-2) or set AWS_REGION.`,
   );

@@ -1,5 +1,6 @@
-import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName, awsMessage, CliError, CREDENTIALS_HINT } from '../errors.js';
+import type { AwsClients } from './clients.js';
 
 export interface Identity {
   account: string;
@@ -9,9 +10,9 @@ export interface Identity {
 }
 
 /** STS GetCallerIdentity: who and where. No credentials: exit 1 with how to provide them. */
-export async function whoAmI(sts: STSClient): Promise<Identity> {
+export async function whoAmI(clients: AwsClients): Promise<Identity> {
   try {
-    const out = await sts.send(new GetCallerIdentityCommand({}));
+    const out = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
     const arn = out.Arn ?? '';
     const account = out.Account ?? arn.split(':')[4] ?? '';
     if (!account) throw new CliError('STS GetCallerIdentity returned no account.');

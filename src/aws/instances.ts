@@ -1,4 +1,5 @@
-import { type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import type { AwsClients } from './clients.js';
 
 /** A running EC2 instance offered for the CPU alarm. */
 export interface RunningInstance {
@@ -16,13 +17,13 @@ export const MAX_LISTED_INSTANCES = 200;
  * then by name and id.
  */
 export async function listRunningInstances(
-  ec2: EC2Client,
+  clients: AwsClients,
   opts: { max?: number; signal?: AbortSignal | undefined } = {},
 ): Promise<RunningInstance[]> {
   const max = opts.max ?? MAX_LISTED_INSTANCES;
   const found: RunningInstance[] = [];
   const pages = paginateDescribeInstances(
-    { client: ec2, pageSize: 100 },
+    { client: clients.get(EC2Client), pageSize: 100 },
     { Filters: [{ Name: 'instance-state-name', Values: ['running'] }] },
   );
   outer: for await (const page of pages) {

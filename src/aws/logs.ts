@@ -1,5 +1,6 @@
-import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { isNotFound } from '../resources/context.js';
+import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
+import { isNotFound } from '../errors.js';
+import type { AwsClients } from './clients.js';
 
 /**
  * Reading a Lambda function's log group for the invocations since a moment: which started, which
@@ -19,38 +20,28 @@ export const INVOCATION_FILTER =
 
 const MAX_PAGES = 5;
 
-/** FilterLogEvents from `startTime` (ms); [] while the log group does not exist yet. */
+/** FilterLogEvents from `startTime` (ms), at most MAX_PAGES pages; [] while the log group does not exist yet. */
 export async function invocationLogLines(
-  logs: CloudWatchLogsClient,
+  clients: AwsClients,
   logGroupName: string,
   startTime: number,
 ): Promise<string[]> {
   const lines: string[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    let out: Awaited<ReturnType<typeof sendFilter>>;
-    try {
-      out = await sendFilter(logs, logGroupName, startTime, nextToken);
-    } catch (error) {
-      if (isNotFound(error)) return lines;
-      throw error;
+  const pages = paginateFilterLogEvents(
+    { client: clients.get(CloudWatchLogsClient) },
+    { logGroupName, startTime, filterPattern: INVOCATION_FILTER },
+  );
+  let read = 0;
+  try {
+    for await (const page of pages) {
+      for (const event of page.events ?? []) if (event.message) lines.push(event.message);
+      if (++read >= MAX_PAGES) break;
     }
-    for (const event of out.events ?? []) if (event.message) lines.push(event.message);
-    nextToken = out.nextToken;
-    if (!nextToken) break;
+  } catch (error) {
+    if (isNotFound(error)) return lines;
+    throw error;
   }
   return lines;
-}
-
-function sendFilter(logs: CloudWatchLogsClient, logGroupName: string, startTime: number, nextToken?: string) {
-  return logs.send(
-    new FilterLogEventsCommand({
-      logGroupName,
-      startTime,
-      filterPattern: INVOCATION_FILTER,
-      ...(nextToken ? { nextToken } : {}),
-    }),
-  );
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';

@@ -1,8 +1,5 @@
-import {
-  type CloudWatchClient,
-  GetMetricDataCommand,
-  type MetricDataQuery,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type MetricDataQuery, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
+import type { AwsClients } from './clients.js';
 
 /** The function's Invocations and Errors over a window (default the last 24 hours), from AWS/Lambda. */
 export interface FunctionMetrics {
@@ -31,30 +28,28 @@ function query(id: string, metricName: string, functionName: string): MetricData
 
 /** One GetMetricData (hourly sums, all pages), summed over the window. */
 export async function functionMetrics(
-  cloudwatch: CloudWatchClient,
+  clients: AwsClients,
   functionName: string,
   now: number,
   windowMs = DAY_MS,
 ): Promise<FunctionMetrics> {
   const totals: Record<string, number> = { invocations: 0, errors: 0 };
-  let NextToken: string | undefined;
-  do {
-    const out = await cloudwatch.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: [
-          query('invocations', 'Invocations', functionName),
-          query('errors', 'Errors', functionName),
-        ],
-        StartTime: new Date(now - windowMs),
-        EndTime: new Date(now),
-        ...(NextToken ? { NextToken } : {}),
-      }),
-    );
-    for (const result of out.MetricDataResults ?? []) {
+  const pages = paginateGetMetricData(
+    { client: clients.get(CloudWatchClient) },
+    {
+      MetricDataQueries: [
+        query('invocations', 'Invocations', functionName),
+        query('errors', 'Errors', functionName),
+      ],
+      StartTime: new Date(now - windowMs),
+      EndTime: new Date(now),
+    },
+  );
+  for await (const page of pages) {
+    for (const result of page.MetricDataResults ?? []) {
       if (result.Id && result.Id in totals)
         totals[result.Id] = (totals[result.Id] ?? 0) + (result.Values ?? []).reduce((a, b) => a + b, 0);
     }
-    NextToken = out.NextToken;
-  } while (NextToken);
+  }
   return { invocations: totals.invocations ?? 0, errors: totals.errors ?? 0 };
 }

@@ -1,4 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
+import type { Clock } from '../clock.js';
 import type { IO } from '../io/types.js';
 
 export interface GlobalOptions {
@@ -24,10 +25,10 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C: long operations stop, roll back and throw InterruptedError. */
   signal: AbortSignal;
+  /** Time, waiting, jitter and ids for everything the command does (tests inject a fake one). */
+  clock: Clock;
   /** Resolves the region (exit 2 when missing/invalid) and creates the AWS clients. Loads the SDK lazily. */
   connect(): Promise<Connection>;
-  /** Overrides the StackContext's sleep (backoff between retries); tests inject one that returns at once. */
-  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export type CommandRun<O> = (options: O, ctx: CommandContext) => Promise<void>;

@@ -224,7 +224,7 @@ async function gather(
     let instanceId = await resolveValue(io, s.instanceId);
     if (instanceId === undefined && io.interactive) {
       const { listRunningInstances } = await import('../aws/instances.js');
-      const instances = await listRunningInstances(stack.clients.ec2, { signal: ctx.signal }).catch(
+      const instances = await listRunningInstances(stack.clients, { signal: ctx.signal }).catch(
         (error: unknown) => {
           io.progress.warn(
             `Could not list EC2 instances (${error instanceof Error ? error.message : String(error)}); type an id instead.`,

@@ -1,10 +1,9 @@
 import type { DeliverModule, FormatModule, SlackPayload } from '../../handler-template/types.js';
-import type { CommandDeps } from '../actions/deps.js';
 import { CliError } from '../errors.js';
+import { sampleSnsEvent } from '../events/sample.js';
 import { resolveValue } from '../io/resolve.js';
 import { DEFAULT_STACK } from '../names.js';
-import { TIMEOUT_S } from '../resources/function.js';
-import { sampleSnsEvent } from '../sample-alarm.js';
+import { TIMEOUT_S } from '../resources/function-spec.js';
 import { slackHint } from '../slack.js';
 import {
   maskWebhookUrl,
@@ -46,12 +45,8 @@ function sampleRegion(ctx: CommandContext): string {
   return fromEnv ?? 'us-east-1';
 }
 
-export async function run(
-  options: PreviewOptions,
-  ctx: CommandContext,
-  deps: CommandDeps = {},
-): Promise<void> {
-  const { io } = ctx;
+export async function run(options: PreviewOptions, ctx: CommandContext): Promise<void> {
+  const { io, clock } = ctx;
   // Everything is validated before anything is printed or posted (exit 2).
   const state = validateState(options.state ?? 'ALARM');
   const stack = validateStackName(ctx.globals.name ?? DEFAULT_STACK);
@@ -64,9 +59,8 @@ export async function run(
   });
 
   const { format, deliver } = await handlerModules();
-  const clock = deps.now ?? Date.now;
-  const now = new Date(clock());
-  const event = sampleSnsEvent({ stack, state, region, now, ...(deps.newId ? { newId: deps.newId } : {}) });
+  const now = new Date(clock.now());
+  const event = sampleSnsEvent({ stack, state, region, now, newId: clock.newId });
   const record = event.Records[0];
   if (!record) throw new CliError('The sample event has no record.');
   const payload: SlackPayload = format.formatRecord(record, {
@@ -79,20 +73,21 @@ export async function run(
   if (webhook.warning) io.progress.warn(webhook.warning);
   const where = maskWebhookUrl(webhook.url.href);
   // The function's own time budget, so the retries behave as they would in Lambda.
-  const started = clock();
+  const started = clock.now();
   const deadline = started + TIMEOUT_S * 1000;
   io.progress.start('post', `Post the ${state} sample to ${where}`);
   try {
     const { attempts } = await deliver.postToSlack(webhook.url.href, payload, {
-      remainingMs: () => deadline - clock(),
+      remainingMs: () => deadline - clock.now(),
       log: (line) => io.progress.info(line),
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      sleep: (ms) => clock.sleep(ms, ctx.signal),
+      random: clock.random,
     });
     const text = `Slack accepted it${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-    io.progress.done('post', { ok: true, text, ms: clock() - started });
+    io.progress.done('post', { ok: true, text, ms: clock.now() - started });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.progress.done('post', { ok: false, text: 'failed', ms: clock() - started });
+    io.progress.done('post', { ok: false, text: 'failed', ms: clock.now() - started });
     const [, status, body] = /\((\d{3}) ([^)]*)\)/.exec(message) ?? [];
     const hint = status ? slackHint({ ok: false, status: Number(status), body: body ?? '' }) : undefined;
     throw new CliError(message, { ...(hint ? { hint } : {}), cause: error });

@@ -18,7 +18,7 @@ export async function openStack(
   name = stackName(ctx),
 ): Promise<{ stack: StackContext; identity: Identity }> {
   const { region, clients } = await ctx.connect();
-  const identity = await whoAmI(clients.sts);
+  const identity = await whoAmI(clients);
   const stack = createStackContext({
     clients,
     names: stackNames(name),
@@ -27,7 +27,7 @@ export async function openStack(
     partition: identity.partition,
     note: (message) => ctx.io.progress.info(message),
     signal: ctx.signal,
-    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+    clock: ctx.clock,
     connection: { profile: ctx.globals.profile, endpointUrl: ctx.globals.endpointUrl },
   });
   return { stack, identity };

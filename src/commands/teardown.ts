@@ -1,5 +1,3 @@
-import type { CommandDeps } from '../actions/deps.js';
-import { withDeps } from '../actions/deps.js';
 import { cliCommand } from '../actions/hints.js';
 import { planLines, reportJson, runTeardown, summaryText } from '../actions/teardown.js';
 import { discover, planRemovals } from '../actions/teardown-plan.js';
@@ -14,18 +12,13 @@ export interface TeardownOptions {
   force?: boolean;
 }
 
-export async function run(
-  options: TeardownOptions,
-  ctx: CommandContext,
-  deps: CommandDeps = {},
-): Promise<void> {
+export async function run(options: TeardownOptions, ctx: CommandContext): Promise<void> {
   // Flags first: exit 2 before any AWS call.
   const pendingWindowDays = validatePendingWindow(options.pendingWindow ?? '7');
   const force = Boolean(options.force);
   const name = stackName(ctx);
   const { io } = ctx;
-  const { stack: opened, identity } = await openStack(ctx, name);
-  const stack = withDeps(opened, deps);
+  const { stack, identity } = await openStack(ctx, name);
 
   io.progress.info(`Looking for the stack ${name} in ${stack.region} (account ${identity.account})…`);
   const plan = planRemovals(stack, await discover(stack), { force, pendingWindowDays });
@@ -45,7 +38,7 @@ export async function run(
     if (!confirmed) throw new CancelledError('Cancelled; nothing was removed.');
   }
 
-  const report = await runTeardown(io, plan, { signal: ctx.signal });
+  const report = await runTeardown(io, plan, { signal: ctx.signal, clock: ctx.clock });
   const nothing =
     plan.length === 0
       ? `Nothing to remove: no resource of the stack ${name} exists in ${stack.region}.`

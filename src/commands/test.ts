@@ -1,4 +1,3 @@
-import { type CommandDeps, withDeps } from '../actions/deps.js';
 import { sendTestAlarm, type TestAlarmOutcome } from '../actions/test-alarm.js';
 import { sendThroughAlarm, type ThroughAlarmOutcome } from '../actions/through-alarm.js';
 import { CliError } from '../errors.js';
@@ -43,16 +42,15 @@ function throughHuman(style: Style, o: ThroughAlarmOutcome): string {
   return lines.join('\n');
 }
 
-export async function run(options: TestOptions, ctx: CommandContext, deps: CommandDeps = {}): Promise<void> {
+export async function run(options: TestOptions, ctx: CommandContext): Promise<void> {
   // Flags first: exit 2 before any AWS call.
   const state = validateState(options.state ?? 'ALARM');
   const name = stackName(ctx);
-  const { stack: opened } = await openStack(ctx, name);
-  const stack = withDeps(opened, deps);
+  const { stack } = await openStack(ctx, name);
   const { io } = ctx;
 
   if (options.throughAlarm) {
-    const outcome = await sendThroughAlarm({ stack, io, state, ...(deps.now ? { now: deps.now } : {}) });
+    const outcome = await sendThroughAlarm({ stack, io, state });
     io.result(throughHuman(io.style, outcome), {
       ok: outcome.ok,
       functionName: outcome.functionName,
@@ -75,13 +73,7 @@ export async function run(options: TestOptions, ctx: CommandContext, deps: Comma
     return;
   }
 
-  const outcome = await sendTestAlarm({
-    stack,
-    io,
-    state,
-    ...(deps.now ? { now: () => new Date((deps.now as () => number)()) } : {}),
-    ...(deps.newId ? { newId: deps.newId } : {}),
-  });
+  const outcome = await sendTestAlarm({ stack, io, state });
   io.result(directHuman(io.style, outcome), {
     ok: outcome.ok,
     functionName: outcome.functionName,

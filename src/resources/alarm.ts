@@ -1,4 +1,5 @@
 import {
+  CloudWatchClient,
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
   ListTagsForResourceCommand,
@@ -8,9 +9,10 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
+import { isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
 import { applyInOrder, type Write } from './cleanup.js';
-import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** CloudWatch alarm `<name>-cpu-alarm` on an EC2 instance's CPUUtilization. */
@@ -58,10 +60,11 @@ function isAlarmNotFound(error: unknown): boolean {
 export async function findAlarm(ctx: StackContext): Promise<AlarmFound | undefined> {
   const name = ctx.names.alarm;
   const [described, tagged] = await Promise.all([
-    ctx.clients.cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] }),
-    ),
-    ctx.clients.cloudwatch
+    ctx.clients
+      .get(CloudWatchClient)
+      .send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] })),
+    ctx.clients
+      .get(CloudWatchClient)
       .send(new ListTagsForResourceCommand({ ResourceARN: ctx.arns.alarmArn }))
       .catch((error: unknown) => {
         if (isAlarmNotFound(error)) return { Tags: [] };
@@ -226,7 +229,7 @@ export async function ensureAlarm(
   found: AlarmFound | undefined,
   desired: AlarmDesired,
 ): Promise<Ensured<{ arn: string }>> {
-  const cw = ctx.clients.cloudwatch;
+  const cw = ctx.clients.get(CloudWatchClient);
   const arn = found?.arn ?? ctx.arns.alarmArn;
   if (!found) {
     await cw.send(new PutMetricAlarmCommand(alarmInput(ctx, desired)));
@@ -257,7 +260,7 @@ export async function ensureAlarm(
 /** DeleteAlarms; idempotent (a missing alarm is not an error). */
 export async function removeAlarm(ctx: StackContext): Promise<void> {
   try {
-    await ctx.clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [ctx.names.alarm] }));
+    await ctx.clients.get(CloudWatchClient).send(new DeleteAlarmsCommand({ AlarmNames: [ctx.names.alarm] }));
   } catch (error) {
     if (!isAlarmNotFound(error)) throw error;
   }

@@ -1,4 +1,4 @@
-import { awsErrorName, awsMessage } from '../errors.js';
+import { awsMessage, CliError } from '../errors.js';
 import type { StackContext } from './context.js';
 
 /**
@@ -7,14 +7,13 @@ import type { StackContext } from './context.js';
  * rollback to miss. When that cleanup fails too, or is skipped because of --no-rollback, the error says
  * so and names what was left behind: the summary must not claim that nothing of the stack remains.
  */
-export class CleanupError extends Error {
+export class CleanupError extends CliError {
   /** What the failed call left behind, e.g. ["Lambda function mission-lambda"]. */
   readonly leftBehind: string[];
   constructor(error: unknown, leftBehind: string[], why: string) {
-    const message = error instanceof Error ? error.message : String(error);
-    super(`${message}; ${why}`, { cause: error });
-    // Keep AWS's error code in front (the step line shows "AccessDeniedException: …").
-    this.name = awsErrorName(error) ?? 'Error';
+    // AWS's error code stays in front: "AccessDeniedException: …; removing it failed too (…)".
+    super(`${awsMessage(error)}; ${why}`, { cause: error });
+    this.name = 'CleanupError';
     this.leftBehind = leftBehind;
   }
 }

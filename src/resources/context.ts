@@ -1,4 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
+import type { Clock } from '../clock.js';
 import { STACK_TAG, type StackNames, stackArns } from '../names.js';
 
 /** What every resource module needs: clients, names, where, and how to report and wait. */
@@ -12,8 +13,9 @@ export interface StackContext {
   arns: ReturnType<typeof stackArns>;
   /** A progress note on stderr (e.g. "waiting for IAM to propagate (attempt 3)…"). */
   note(message: string): void;
-  /** Injected so that tests do not wait for real backoff; production uses timers. */
-  sleep(ms: number): Promise<void>;
+  /** Time, waiting (backoff, polls), jitter and ids: the command's one clock. */
+  clock: Clock;
+  /** Aborted on Ctrl-C: waits pass it to clock.sleep, and an undo runs without it (see forUndo). */
   signal?: AbortSignal | undefined;
   /**
    * false with --no-rollback: an ensure* that fails halfway keeps what it already made (and says so)
@@ -59,21 +61,6 @@ export function stackTags(stack: string): Tags {
   return { [STACK_TAG]: stack };
 }
 
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export function createStackContext(opts: {
   clients: AwsClients;
   names: StackNames;
@@ -81,8 +68,8 @@ export function createStackContext(opts: {
   account: string;
   partition: string;
   note?: (message: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-  signal?: AbortSignal;
+  clock: Clock;
+  signal?: AbortSignal | undefined;
   connection?: StackContext['connection'];
 }): StackContext {
   return {
@@ -93,21 +80,8 @@ export function createStackContext(opts: {
     partition: opts.partition,
     arns: stackArns(opts.names, opts),
     note: opts.note ?? (() => {}),
-    sleep: opts.sleep ?? ((ms) => defaultSleep(ms, opts.signal)),
+    clock: opts.clock,
     signal: opts.signal,
     ...(opts.connection ? { connection: opts.connection } : {}),
   };
-}
-
-/** True for the SDK's "not found" errors of any service. */
-export function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string } | undefined)?.name ?? '';
-  return (
-    name === 'NotFoundException' ||
-    name === 'NotFound' ||
-    name === 'ResourceNotFoundException' ||
-    name === 'NoSuchEntityException' ||
-    name === 'NoSuchEntity' ||
-    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404
-  );
 }

@@ -1,22 +1,18 @@
-import { createHash } from 'node:crypto';
 import {
+  LambdaClient,
   type Runtime,
   UntagResourceCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   type UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
+import { codeSha256 } from '../handler-zip.js';
 import { STACK_TAG } from '../names.js';
 import type { StackContext } from './context.js';
-import type { EnsureFunctionOptions, FunctionFound } from './function.js';
 import { FunctionError, waitUpdated, withLambdaRetry } from './function-retry.js';
+import type { FunctionFound } from './function-spec.js';
 
 /** Undoing an update of the function: its previous configuration fields, code and tags. */
-
-/** base64 SHA-256, the form of Lambda's CodeSha256. */
-export function codeSha256(zip: Uint8Array): string {
-  return createHash('sha256').update(zip).digest('base64');
-}
 
 /** Puts back exactly the fields and code this run changed, then removes a tag it added. */
 export async function restoreFunction(
@@ -24,11 +20,12 @@ export async function restoreFunction(
   found: FunctionFound,
   update: Omit<UpdateFunctionConfigurationRequest, 'FunctionName'>,
   done: { config: boolean; code: boolean; tag: boolean },
-  options: EnsureFunctionOptions,
 ): Promise<void> {
   const FunctionName = ctx.names.functionName;
   if (done.tag) {
-    await ctx.clients.lambda.send(new UntagResourceCommand({ Resource: found.arn, TagKeys: [STACK_TAG] }));
+    await ctx.clients
+      .get(LambdaClient)
+      .send(new UntagResourceCommand({ Resource: found.arn, TagKeys: [STACK_TAG] }));
   }
   let codeError: unknown;
   if (done.code) {
@@ -36,10 +33,11 @@ export async function restoreFunction(
       const zip = await downloadPreviousCode(ctx, found);
       await withLambdaRetry(
         ctx,
-        () => ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: zip })),
+        () =>
+          ctx.clients.get(LambdaClient).send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: zip })),
         { conflicts: true },
       );
-      await waitUpdated(ctx, options.waiter);
+      await waitUpdated(ctx);
     } catch (error) {
       codeError = error; // still restore the configuration below, then report it
     }
@@ -55,9 +53,11 @@ export async function restoreFunction(
     if ('KMSKeyArn' in update) previous.KMSKeyArn = found.kmsKeyArn ?? '';
     if ('Environment' in update) previous.Environment = { Variables: { ...found.environment } };
     await withLambdaRetry(ctx, () =>
-      ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, ...previous })),
+      ctx.clients
+        .get(LambdaClient)
+        .send(new UpdateFunctionConfigurationCommand({ FunctionName, ...previous })),
     );
-    await waitUpdated(ctx, options.waiter);
+    await waitUpdated(ctx);
   }
   if (codeError !== undefined) throw codeError;
 }

@@ -1,12 +1,11 @@
-import { waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName, awsMessage, CliError, InterruptedError } from '../errors.js';
-import { defaultSleep, type StackContext } from './context.js';
+import type { StackContext } from './context.js';
 
 /**
- * Retrying Lambda calls through AWS's eventual consistency, and waiting for a function to settle with
- * the SDK's own waiters. Shared by function.ts and permission.ts.
+ * Retrying Lambda calls through AWS's eventual consistency, and waiting for a function to settle (the
+ * SDK waiters' acceptors, polled through the stack's clock). Shared by function.ts and permission.ts.
  */
-
 /** How long IAM/KMS changes take to reach Lambda, at most, before we give up (AWS: "several seconds"). */
 export const PROPAGATION_BUDGET_MS = 120_000;
 /** How long we wait for a function's previous update to finish before giving up on a conflict. */
@@ -14,13 +13,10 @@ export const CONFLICT_BUDGET_MS = 120_000;
 export const FIRST_DELAY_MS = 1_000;
 export const MAX_DELAY_MS = 10_000;
 
-/** Waiter timing in seconds (the SDK's units). Production uses the SDK's defaults with a 300 s ceiling. */
-export interface WaiterTiming {
-  maxWaitTime?: number;
-  minDelay?: number;
-  maxDelay?: number;
-}
-export const WAIT_SECONDS = 300;
+/** How long we poll for a function to become Active / updated, and the delays between polls (the SDK waiters'). */
+export const WAIT_MS = 300_000;
+export const POLL_FIRST_MS = 1_000;
+export const POLL_MAX_MS = 5_000;
 
 /**
  * What a KMS error names when waiting cannot help: a key disabled, pending deletion or otherwise in an
@@ -51,10 +47,6 @@ export function propagationCause(error: unknown): PropagationCause | undefined {
   return undefined;
 }
 
-export function isPropagationError(error: unknown): boolean {
-  return propagationCause(error) !== undefined;
-}
-
 /**
  * ResourceConflictException while another update of the function is in progress ("The operation cannot
  * be performed at this time. An update is in progress for resource: …"). Not the other meaning of the
@@ -66,14 +58,11 @@ export function isUpdateConflict(error: unknown): boolean {
   return !/already exist/i.test(message);
 }
 
-/**
- * A failure we word ourselves (not AWS's error code): named plain "Error" so that the step runner's
- * line shows the message alone, while the CLI still gets the hint and exit code of a CliError.
- */
+/** A failure we word ourselves (not AWS's error code): printed as its message alone, with a hint. */
 export class FunctionError extends CliError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, options);
-    this.name = 'Error';
+    this.name = 'FunctionError';
   }
 }
 
@@ -91,11 +80,7 @@ export class PropagationTimeoutError extends FunctionError {
  * not inherit the aborted signal (its retries, waiters and downloads would stop at once).
  */
 export function forUndo(ctx: StackContext): StackContext {
-  return {
-    ...ctx,
-    signal: undefined,
-    sleep: (ms) => (ctx.signal?.aborted ? defaultSleep(ms) : ctx.sleep(ms)),
-  };
+  return { ...ctx, signal: undefined };
 }
 
 function throwIfAborted(ctx: StackContext): void {
@@ -113,7 +98,7 @@ export async function withLambdaRetry<T>(
   call: () => Promise<T>,
   opts: { propagation?: boolean; conflicts?: boolean } = { propagation: true, conflicts: true },
 ): Promise<T> {
-  const started = Date.now();
+  const started = ctx.clock.now();
   let slept = 0;
   let attempt = 1;
   let delay = FIRST_DELAY_MS;
@@ -127,7 +112,7 @@ export async function withLambdaRetry<T>(
       const conflict = opts.conflicts === true && isUpdateConflict(error);
       if (!propagation && !conflict) throw error;
       const budget = propagation ? PROPAGATION_BUDGET_MS : CONFLICT_BUDGET_MS;
-      const elapsed = Math.max(Date.now() - started, slept);
+      const elapsed = Math.max(ctx.clock.now() - started, slept);
       if (elapsed + delay > budget) {
         const seconds = Math.round(budget / 1000);
         const what =
@@ -149,80 +134,84 @@ export async function withLambdaRetry<T>(
             ? `Waiting for KMS to accept the new key/grant (attempt ${attempt})…`
             : `Waiting for the function's previous update to finish (attempt ${attempt})…`,
       );
-      await ctx.sleep(delay);
+      await ctx.clock.sleep(delay, ctx.signal);
       slept += delay;
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
   }
 }
 
-interface WaiterReason {
-  Configuration?: {
-    State?: string;
-    StateReason?: string;
-    StateReasonCode?: string;
-    LastUpdateStatus?: string;
-    LastUpdateStatusReason?: string;
-    LastUpdateStatusReasonCode?: string;
-  };
+type Goal = 'Active' | 'Updated';
+
+/** What a poll of GetFunction says: settled, still going, or failed (with AWS's reason). */
+function verdict(
+  goal: Goal,
+  c: {
+    State?: string | undefined;
+    StateReason?: string | undefined;
+    StateReasonCode?: string | undefined;
+    LastUpdateStatus?: string | undefined;
+    LastUpdateStatusReason?: string | undefined;
+    LastUpdateStatusReasonCode?: string | undefined;
+  },
+): 'done' | 'wait' | string {
+  if (goal === 'Active') {
+    if (c.State === 'Active') return 'done';
+    if (c.State === 'Failed') return [c.StateReasonCode, c.StateReason ?? c.State].filter(Boolean).join(': ');
+    return 'wait';
+  }
+  if (c.LastUpdateStatus === 'Successful') return 'done';
+  if (c.LastUpdateStatus === 'Failed')
+    return [c.LastUpdateStatusReasonCode, c.LastUpdateStatusReason ?? c.LastUpdateStatus]
+      .filter(Boolean)
+      .join(': ');
+  return 'wait';
 }
 
-/** The SDK waiters throw a JSON dump of their last observation; turn it into AWS's own reason. */
-function waiterFailure(ctx: StackContext, error: unknown, goal: 'Active' | 'Updated'): Error {
-  if (awsErrorName(error) === 'AbortError' || ctx.signal?.aborted) {
-    return ctx.signal?.reason instanceof Error ? ctx.signal.reason : new InterruptedError();
-  }
+/**
+ * Polls GetFunction until the function is Active (after CreateFunction) or its last update
+ * Successful (after an update), as the SDK's FunctionActiveV2 / FunctionUpdatedV2 waiters do: at once,
+ * then after 1 s, doubling up to 5 s, for at most 5 minutes; Failed throws AWS's reason. Ctrl-C stops it.
+ */
+async function waitFor(ctx: StackContext, goal: Goal): Promise<void> {
   const fn = ctx.names.functionName;
-  if (awsErrorName(error) === 'TimeoutError') {
-    return new FunctionError(
-      `Lambda function ${fn} did not become ${goal === 'Active' ? 'Active' : 'updated'} in time.`,
-      { cause: error },
-    );
-  }
-  let reason: WaiterReason | undefined;
-  try {
-    reason = (JSON.parse(error instanceof Error ? error.message : '') as { reason?: WaiterReason }).reason;
-  } catch {
-    reason = undefined;
-  }
-  const c = reason?.Configuration;
-  const detail =
-    goal === 'Active'
-      ? [c?.StateReasonCode, c?.StateReason ?? c?.State]
-      : [c?.LastUpdateStatusReasonCode, c?.LastUpdateStatusReason ?? c?.LastUpdateStatus];
-  const text = detail.filter(Boolean).join(': ') || awsMessage(error);
-  return new FunctionError(
-    goal === 'Active'
-      ? `Lambda function ${fn} failed to become Active: ${text}`
-      : `Lambda function ${fn} update failed: ${text}`,
-    { cause: error },
-  );
-}
-
-function waiterParams(ctx: StackContext, timing: WaiterTiming | undefined) {
-  return {
-    client: ctx.clients.lambda,
-    maxWaitTime: timing?.maxWaitTime ?? WAIT_SECONDS,
-    ...(timing?.minDelay === undefined ? {} : { minDelay: timing.minDelay }),
-    ...(timing?.maxDelay === undefined ? {} : { maxDelay: timing.maxDelay }),
-    ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
-  };
-}
-
-/** After CreateFunction: the SDK waiter polls GetFunction until State is Active (Failed throws). */
-export async function waitActive(ctx: StackContext, timing?: WaiterTiming): Promise<void> {
-  try {
-    await waitUntilFunctionActiveV2(waiterParams(ctx, timing), { FunctionName: ctx.names.functionName });
-  } catch (error) {
-    throw waiterFailure(ctx, error, 'Active');
+  const started = ctx.clock.now();
+  let delay = POLL_FIRST_MS;
+  for (;;) {
+    throwIfAborted(ctx);
+    const out = await ctx.clients
+      .get(LambdaClient)
+      .send(new GetFunctionCommand({ FunctionName: fn }), ctx.signal ? { abortSignal: ctx.signal } : {});
+    const seen = verdict(goal, out.Configuration ?? {});
+    if (seen === 'done') return;
+    if (seen !== 'wait') {
+      throw new FunctionError(
+        goal === 'Active'
+          ? `Lambda function ${fn} failed to become Active: ${seen}`
+          : `Lambda function ${fn} update failed: ${seen}`,
+      );
+    }
+    if (ctx.clock.now() - started + delay > WAIT_MS) {
+      throw new FunctionError(
+        `Lambda function ${fn} did not become ${goal === 'Active' ? 'Active' : 'updated'} in time.`,
+      );
+    }
+    try {
+      await ctx.clock.sleep(delay, ctx.signal);
+    } catch (error) {
+      throwIfAborted(ctx);
+      throw error;
+    }
+    delay = Math.min(delay * 2, POLL_MAX_MS);
   }
 }
 
-/** After UpdateFunctionConfiguration/UpdateFunctionCode: polls until LastUpdateStatus is Successful. */
-export async function waitUpdated(ctx: StackContext, timing?: WaiterTiming): Promise<void> {
-  try {
-    await waitUntilFunctionUpdatedV2(waiterParams(ctx, timing), { FunctionName: ctx.names.functionName });
-  } catch (error) {
-    throw waiterFailure(ctx, error, 'Updated');
-  }
+/** After CreateFunction: until State is Active (Failed throws). */
+export function waitActive(ctx: StackContext): Promise<void> {
+  return waitFor(ctx, 'Active');
+}
+
+/** After UpdateFunctionConfiguration/UpdateFunctionCode: until LastUpdateStatus is Successful. */
+export function waitUpdated(ctx: StackContext): Promise<void> {
+  return waitFor(ctx, 'Updated');
 }

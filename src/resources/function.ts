@@ -1,97 +1,48 @@
+/**
+ * Lambda function `<name>-lambda` running handler-template/: found with one GetFunction, planned
+ * field by field, created or updated only where it differs (retrying IAM/KMS propagation, then polling
+ * until it has settled), and removed. Its settings and types are in ./function-spec.ts.
+ */
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
   GetFunctionCommand,
   type GetFunctionCommandOutput,
+  LambdaClient,
   TagResourceCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   type UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
+import { isNotFound } from '../errors.js';
 import { cleanUpAndThrow } from './cleanup.js';
-import {
-  type Ensured,
-  isNotFound,
-  type PlanItem,
-  type StackContext,
-  stackTags,
-  type Tags,
-} from './context.js';
+import { type Ensured, type PlanItem, type StackContext, stackTags } from './context.js';
 import { restoreFunction } from './function-restore.js';
-import { forUndo, type WaiterTiming, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
+import { forUndo, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
+import {
+  ARCHITECTURE,
+  environmentVariables,
+  type FunctionDesired,
+  type FunctionEnvironment,
+  type FunctionFound,
+  HANDLER,
+  MEMORY_MB,
+  RUNTIME,
+  TIMEOUT_S,
+} from './function-spec.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
-
-export { codeSha256 } from './function-restore.js';
-
-/** Lambda function `<name>-lambda` running handler-template/. */
-export interface FunctionEnvironment {
-  kmsEncryptedHookUrl: string;
-  slackChannel: string;
-  slackMention: string;
-}
-
-export interface FunctionFound {
-  arn: string;
-  runtime: string | undefined;
-  handler: string | undefined;
-  role: string | undefined;
-  memorySize: number | undefined;
-  timeout: number | undefined;
-  codeSha256: string | undefined;
-  kmsKeyArn: string | undefined;
-  environment: Record<string, string>;
-  lastModified: string | undefined;
-  state: string | undefined;
-  lastUpdateStatus: string | undefined;
-  tags: Tags;
-  /** Presigned URL of the current code (valid ~10 minutes); downloaded only to undo a code update. */
-  codeLocation?: string | undefined;
-  description?: string | undefined;
-  /** Set when Lambda could not decrypt the environment for the caller (Environment.Error). */
-  environmentError?: string | undefined;
-  /** Set when the caller may not list the function's tags (GetFunction's TagsError): `tags` is then unknown. */
-  tagsError?: string | undefined;
-}
-
-export interface FunctionDesired {
-  roleArn: string;
-  keyArn: string;
-  environment: FunctionEnvironment;
-  zip: Uint8Array;
-  /** base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
-  codeSha256: string;
-}
-
-export interface EnsureFunctionOptions {
-  /** Waiter timing (seconds); tests pass small delays. */
-  waiter?: WaiterTiming;
-}
-
-export const RUNTIME = 'nodejs24.x';
-export const HANDLER = 'index.handler';
-export const MEMORY_MB = 128;
-export const TIMEOUT_S = 15;
-/** x86_64: available for every runtime in every region and partition; kept stable across runs. */
-export const ARCHITECTURE = 'x86_64';
 
 export function functionDescription(ctx: StackContext): string {
   return `Posts CloudWatch alarms from ${ctx.names.topic} to Slack (alarm-to-slack stack ${ctx.names.stack})`;
-}
-
-/** The variables we set: the ciphertext always; channel and mention only when non-empty. */
-export function environmentVariables(env: FunctionEnvironment): Record<string, string> {
-  return {
-    kmsEncryptedHookUrl: env.kmsEncryptedHookUrl,
-    ...(env.slackChannel ? { slackChannel: env.slackChannel } : {}),
-    ...(env.slackMention ? { slackMention: env.slackMention } : {}),
-  };
 }
 
 /** One GetFunction: configuration, code location and tags. undefined when there is no such function. */
 export async function findFunction(ctx: StackContext): Promise<FunctionFound | undefined> {
   let out: GetFunctionCommandOutput;
   try {
-    out = await ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: ctx.names.functionName }));
+    out = await ctx.clients
+      .get(LambdaClient)
+      .send(new GetFunctionCommand({ FunctionName: ctx.names.functionName }));
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -207,21 +158,19 @@ export async function ensureFunction(
   ctx: StackContext,
   found: FunctionFound | undefined,
   desired: FunctionDesired,
-  options: EnsureFunctionOptions = {},
 ): Promise<Ensured<{ arn: string }>> {
-  return found ? updateFunction(ctx, found, desired, options) : createFunction(ctx, desired, options);
+  return found ? updateFunction(ctx, found, desired) : createFunction(ctx, desired);
 }
 
 async function createFunction(
   ctx: StackContext,
   desired: FunctionDesired,
-  options: EnsureFunctionOptions,
 ): Promise<Ensured<{ arn: string }>> {
   const FunctionName = ctx.names.functionName;
   const created = await withLambdaRetry(
     ctx,
     () =>
-      ctx.clients.lambda.send(
+      ctx.clients.get(LambdaClient).send(
         new CreateFunctionCommand({
           FunctionName,
           Runtime: RUNTIME,
@@ -242,7 +191,7 @@ async function createFunction(
   );
   const undo = () => deleteFunction(ctx);
   try {
-    await waitActive(ctx, options.waiter);
+    await waitActive(ctx);
   } catch (error) {
     await cleanUpAndThrow(ctx, error, `Lambda function ${FunctionName}`, undo);
   }
@@ -253,7 +202,6 @@ async function updateFunction(
   ctx: StackContext,
   found: FunctionFound,
   desired: FunctionDesired,
-  options: EnsureFunctionOptions,
 ): Promise<Ensured<{ arn: string }>> {
   const FunctionName = ctx.names.functionName;
   const { update } = configurationChanges(found, desired);
@@ -264,29 +212,34 @@ async function updateFunction(
   if (!configChanged && !codeChanged && !addTag) return { change: 'unchanged', value: { arn: found.arn } };
 
   const done = { config: false, code: false, tag: false };
-  const undo = () => restoreFunction(forUndo(ctx), found, update, done, options);
+  const undo = () => restoreFunction(forUndo(ctx), found, update, done);
   try {
     if (configChanged) {
       await withLambdaRetry(ctx, () =>
-        ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, ...update })),
+        ctx.clients
+          .get(LambdaClient)
+          .send(new UpdateFunctionConfigurationCommand({ FunctionName, ...update })),
       );
       done.config = true;
-      await waitUpdated(ctx, options.waiter);
+      await waitUpdated(ctx);
     }
     if (codeChanged) {
       await withLambdaRetry(
         ctx,
-        () => ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: desired.zip })),
+        () =>
+          ctx.clients
+            .get(LambdaClient)
+            .send(new UpdateFunctionCodeCommand({ FunctionName, ZipFile: desired.zip })),
         { conflicts: true },
       );
       done.code = true;
-      await waitUpdated(ctx, options.waiter);
+      await waitUpdated(ctx);
     }
     if (addTag) {
       // Adopted (e.g. made by hand from the tutorial): from now on it is this stack's.
-      await ctx.clients.lambda.send(
-        new TagResourceCommand({ Resource: found.arn, Tags: stackTags(ctx.names.stack) }),
-      );
+      await ctx.clients
+        .get(LambdaClient)
+        .send(new TagResourceCommand({ Resource: found.arn, Tags: stackTags(ctx.names.stack) }));
       done.tag = true;
     }
   } catch (error) {
@@ -304,7 +257,9 @@ async function updateFunction(
 
 async function deleteFunction(ctx: StackContext): Promise<void> {
   try {
-    await ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: ctx.names.functionName }));
+    await ctx.clients
+      .get(LambdaClient)
+      .send(new DeleteFunctionCommand({ FunctionName: ctx.names.functionName }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { awsErrorName } from '../errors.js';
 import type { StackContext } from './context.js';
 
@@ -29,7 +29,7 @@ export async function untilVisible<T>(ctx: StackContext, call: () => Promise<T>)
     } catch (error) {
       if (awsErrorName(error) !== 'NotFoundException') throw error;
       ctx.note('waiting for the new KMS key to become visible…');
-      await ctx.sleep(delay);
+      await ctx.clock.sleep(delay, ctx.signal);
     }
   }
   return call();
@@ -38,7 +38,7 @@ export async function untilVisible<T>(ctx: StackContext, call: () => Promise<T>)
 /** Encrypt under EncryptionContext {LambdaFunctionName: <function>}; base64 ciphertext. */
 export async function encryptWebhook(ctx: StackContext, keyArn: string, url: string): Promise<string> {
   const out = await untilVisible(ctx, () =>
-    ctx.clients.kms.send(
+    ctx.clients.get(KMSClient).send(
       new EncryptCommand({
         KeyId: keyArn,
         Plaintext: new TextEncoder().encode(url),
@@ -75,7 +75,7 @@ export async function ciphertextMatches(
 ): Promise<boolean> {
   let plaintext: Uint8Array | undefined;
   try {
-    const out = await ctx.clients.kms.send(
+    const out = await ctx.clients.get(KMSClient).send(
       new DecryptCommand({
         CiphertextBlob: Buffer.from(ciphertext, 'base64'),
         EncryptionContext: encryptionContext(ctx),

@@ -3,16 +3,17 @@ import {
   CreateKeyCommand,
   DeleteAliasCommand,
   DescribeKeyCommand,
+  KMSClient,
   ListResourceTagsCommand,
   ScheduleKeyDeletionCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
-import { awsErrorName } from '../errors.js';
+import { awsErrorName, isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
 import { cleanUpAndThrow } from './cleanup.js';
-import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { untilVisible } from './key-cipher.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
@@ -76,7 +77,9 @@ export async function findKey(ctx: StackContext): Promise<KeyFound | undefined> 
   if (!meta?.KeyId) return undefined;
   const tags: Tags = {};
   try {
-    const out = await ctx.clients.kms.send(new ListResourceTagsCommand({ KeyId: meta.KeyId, Limit: 50 }));
+    const out = await ctx.clients
+      .get(KMSClient)
+      .send(new ListResourceTagsCommand({ KeyId: meta.KeyId, Limit: 50 }));
     for (const t of out.Tags ?? []) if (t.TagKey !== undefined) tags[t.TagKey] = t.TagValue ?? '';
   } catch (error) {
     if (!isNotFound(error) && awsErrorName(error) !== 'KMSInvalidStateException') throw error;
@@ -92,7 +95,7 @@ export async function findKey(ctx: StackContext): Promise<KeyFound | undefined> 
 }
 
 async function describe(ctx: StackContext, keyId: string) {
-  return (await ctx.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+  return (await ctx.clients.get(KMSClient).send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
 }
 
 /** create when missing, or when the alias points to a key that is not Enabled (replaced, alias moved). */
@@ -144,11 +147,11 @@ export async function ensureKeyTag(
   const value = { arn: found.arn, keyId: found.keyId };
   if (!tagMissing(found.tags, ctx.names.stack)) return { change: 'unchanged', value };
   const KeyId = found.keyId;
-  await ctx.clients.kms.send(
-    new TagResourceCommand({ KeyId, Tags: [{ TagKey: STACK_TAG, TagValue: ctx.names.stack }] }),
-  );
+  await ctx.clients
+    .get(KMSClient)
+    .send(new TagResourceCommand({ KeyId, Tags: [{ TagKey: STACK_TAG, TagValue: ctx.names.stack }] }));
   const undo = async () => {
-    await ctx.clients.kms.send(new UntagResourceCommand({ KeyId, TagKeys: [STACK_TAG] }));
+    await ctx.clients.get(KMSClient).send(new UntagResourceCommand({ KeyId, TagKeys: [STACK_TAG] }));
   };
   return { change: 'updated', value, undo };
 }
@@ -161,7 +164,7 @@ export async function ensureKeyTag(
 export async function createKey(
   ctx: StackContext,
 ): Promise<Ensured<{ arn: string; keyId: string }> & { undo: () => Promise<void> }> {
-  const created = await ctx.clients.kms.send(
+  const created = await ctx.clients.get(KMSClient).send(
     new CreateKeyCommand({
       Description: keyDescription(ctx.names.stack),
       KeyUsage: 'ENCRYPT_DECRYPT',
@@ -193,8 +196,8 @@ export async function ensureKeyAlias(
   if (found?.keyId === keyId) return { change: 'unchanged', value: { alias: AliasName } };
   await untilVisible(ctx, () =>
     found
-      ? ctx.clients.kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }))
-      : ctx.clients.kms.send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId })),
+      ? ctx.clients.get(KMSClient).send(new UpdateAliasCommand({ AliasName, TargetKeyId: keyId }))
+      : ctx.clients.get(KMSClient).send(new CreateAliasCommand({ AliasName, TargetKeyId: keyId })),
   );
   const undo = () => (found ? moveAliasBack(ctx, found.keyId) : removeAlias(ctx));
   return { change: found ? 'updated' : 'created', value: { alias: AliasName }, undo };
@@ -207,7 +210,9 @@ export async function ensureKeyAlias(
  */
 async function moveAliasBack(ctx: StackContext, keyId: string): Promise<void> {
   try {
-    await ctx.clients.kms.send(new UpdateAliasCommand({ AliasName: ctx.names.keyAlias, TargetKeyId: keyId }));
+    await ctx.clients
+      .get(KMSClient)
+      .send(new UpdateAliasCommand({ AliasName: ctx.names.keyAlias, TargetKeyId: keyId }));
   } catch (error) {
     if (awsErrorName(error) !== 'KMSInvalidStateException') throw error;
     ctx.note(`${ctx.names.keyAlias} stays on the replacement key (its previous key is pending deletion)`);
@@ -217,7 +222,7 @@ async function moveAliasBack(ctx: StackContext, keyId: string): Promise<void> {
 /** DeleteAlias; no-op when already gone. */
 export async function removeAlias(ctx: StackContext): Promise<void> {
   try {
-    await ctx.clients.kms.send(new DeleteAliasCommand({ AliasName: ctx.names.keyAlias }));
+    await ctx.clients.get(KMSClient).send(new DeleteAliasCommand({ AliasName: ctx.names.keyAlias }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
@@ -233,9 +238,9 @@ export async function scheduleKeyDeletion(
   pendingWindowDays: number,
 ): Promise<{ deletionDate: Date | undefined }> {
   try {
-    const out = await ctx.clients.kms.send(
-      new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowDays }),
-    );
+    const out = await ctx.clients
+      .get(KMSClient)
+      .send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: pendingWindowDays }));
     return { deletionDate: out.DeletionDate };
   } catch (error) {
     if (isNotFound(error)) return { deletionDate: undefined };

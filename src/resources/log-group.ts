@@ -1,4 +1,5 @@
 import {
+  CloudWatchLogsClient,
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DeleteRetentionPolicyCommand,
@@ -9,17 +10,10 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { awsErrorName } from '../errors.js';
+import { awsErrorName, isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
 import { applyAll, cleanUpAndThrow, type Write } from './cleanup.js';
-import {
-  type Ensured,
-  isNotFound,
-  type PlanItem,
-  type StackContext,
-  stackTags,
-  type Tags,
-} from './context.js';
+import { type Ensured, type PlanItem, type StackContext, stackTags, type Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** Log group `/aws/lambda/<name>-lambda` with a retention. */
@@ -38,7 +32,9 @@ export interface LogGroupFound {
 export async function findLogGroup(ctx: StackContext): Promise<LogGroupFound | undefined> {
   const [group, tags] = await Promise.allSettled([
     describeGroup(ctx),
-    ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.arns.logGroupArn })),
+    ctx.clients
+      .get(CloudWatchLogsClient)
+      .send(new ListTagsForResourceCommand({ resourceArn: ctx.arns.logGroupArn })),
   ]);
   if (group.status === 'rejected') throw group.reason;
   if (!group.value) return undefined;
@@ -59,9 +55,9 @@ async function describeGroup(ctx: StackContext): Promise<LogGroup | undefined> {
   const name = ctx.names.logGroup;
   let nextToken: string | undefined;
   do {
-    const out = await ctx.clients.logs.send(
-      new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }),
-    );
+    const out = await ctx.clients
+      .get(CloudWatchLogsClient)
+      .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }));
     const match = out.logGroups?.find((g) => g.logGroupName === name);
     if (match) return match;
     nextToken = out.nextToken;
@@ -101,7 +97,7 @@ export async function ensureLogGroup(
   retentionDays: number,
 ): Promise<Ensured<{ name: string; arn: string }>> {
   const logGroupName = ctx.names.logGroup;
-  const logs = ctx.clients.logs;
+  const logs = ctx.clients.get(CloudWatchLogsClient);
   const putRetention = (n: number) =>
     logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: n }));
   if (!found) {
@@ -149,7 +145,9 @@ export async function ensureLogGroup(
 /** DeleteLogGroup; no-op when already gone. */
 export async function removeLogGroup(ctx: StackContext): Promise<void> {
   try {
-    await ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: ctx.names.logGroup }));
+    await ctx.clients
+      .get(CloudWatchLogsClient)
+      .send(new DeleteLogGroupCommand({ logGroupName: ctx.names.logGroup }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -1,6 +1,12 @@
-import { AddPermissionCommand, GetPolicyCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  RemovePermissionCommand,
+} from '@aws-sdk/client-lambda';
+import { isNotFound } from '../errors.js';
 import { cleanUpAndThrow } from './cleanup.js';
-import { type Ensured, isNotFound, type PlanItem, type StackContext } from './context.js';
+import type { Ensured, PlanItem, StackContext } from './context.js';
 import { forUndo, withLambdaRetry } from './function-retry.js';
 
 /** The function's resource policy statement letting SNS invoke it. */
@@ -48,7 +54,9 @@ function parseStatement(s: Statement): PermissionFound {
 export async function findPermissions(ctx: StackContext): Promise<PermissionFound[]> {
   let policy: string | undefined;
   try {
-    const out = await ctx.clients.lambda.send(new GetPolicyCommand({ FunctionName: ctx.names.functionName }));
+    const out = await ctx.clients
+      .get(LambdaClient)
+      .send(new GetPolicyCommand({ FunctionName: ctx.names.functionName }));
     policy = out.Policy;
   } catch (error) {
     if (isNotFound(error)) return [];
@@ -90,7 +98,7 @@ async function add(ctx: StackContext, p: PermissionFound): Promise<void> {
   await withLambdaRetry(
     ctx,
     () =>
-      ctx.clients.lambda.send(
+      ctx.clients.get(LambdaClient).send(
         new AddPermissionCommand({
           FunctionName: ctx.names.functionName,
           StatementId: p.sid,
@@ -109,9 +117,9 @@ async function remove(ctx: StackContext, sid: string): Promise<void> {
     await withLambdaRetry(
       ctx,
       () =>
-        ctx.clients.lambda.send(
-          new RemovePermissionCommand({ FunctionName: ctx.names.functionName, StatementId: sid }),
-        ),
+        ctx.clients
+          .get(LambdaClient)
+          .send(new RemovePermissionCommand({ FunctionName: ctx.names.functionName, StatementId: sid })),
       { conflicts: true },
     );
   } catch (error) {

@@ -6,6 +6,7 @@ import {
   DetachRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
@@ -13,9 +14,10 @@ import {
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
 import { applyAll, cleanUpAndThrow, type Write } from './cleanup.js';
-import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { parsePolicy, samePolicy } from './policy-document.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
@@ -72,7 +74,7 @@ export function roleDescription(stack: string): string {
  */
 export async function findRole(ctx: StackContext): Promise<RoleFound | undefined> {
   const RoleName = ctx.names.role;
-  const iam = ctx.clients.iam;
+  const iam = ctx.clients.get(IAMClient);
   const [role, attached, inline, ours] = await Promise.allSettled([
     iam.send(new GetRoleCommand({ RoleName })),
     listAttached(ctx),
@@ -107,9 +109,9 @@ async function listAttached(ctx: StackContext): Promise<string[]> {
   const arns: string[] = [];
   let Marker: string | undefined;
   do {
-    const out = await ctx.clients.iam.send(
-      new ListAttachedRolePoliciesCommand({ RoleName: ctx.names.role, Marker }),
-    );
+    const out = await ctx.clients
+      .get(IAMClient)
+      .send(new ListAttachedRolePoliciesCommand({ RoleName: ctx.names.role, Marker }));
     for (const p of out.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
     Marker = out.IsTruncated ? out.Marker : undefined;
   } while (Marker);
@@ -120,7 +122,9 @@ async function listInline(ctx: StackContext): Promise<string[]> {
   const names: string[] = [];
   let Marker: string | undefined;
   do {
-    const out = await ctx.clients.iam.send(new ListRolePoliciesCommand({ RoleName: ctx.names.role, Marker }));
+    const out = await ctx.clients
+      .get(IAMClient)
+      .send(new ListRolePoliciesCommand({ RoleName: ctx.names.role, Marker }));
     names.push(...(out.PolicyNames ?? []));
     Marker = out.IsTruncated ? out.Marker : undefined;
   } while (Marker);
@@ -149,7 +153,7 @@ export function planRole(
 
 /** The role's own writes on an existing role: its trust policy and its stack tag, where they differ. */
 function trustWrites(ctx: StackContext, found: RoleFound): Write[] {
-  const iam = ctx.clients.iam;
+  const iam = ctx.clients.get(IAMClient);
   const RoleName = ctx.names.role;
   const writes: Write[] = [];
   if (!samePolicy(found.trustPolicy, trustPolicy())) {
@@ -175,7 +179,7 @@ function trustWrites(ctx: StackContext, found: RoleFound): Write[] {
 
 /** The policies' writes: the managed attachment and the inline kms:Decrypt policy, where they differ. */
 function policyWrites(ctx: StackContext, found: RoleFound | undefined, keyArn: string): Write[] {
-  const iam = ctx.clients.iam;
+  const iam = ctx.clients.get(IAMClient);
   const RoleName = ctx.names.role;
   const PolicyArn = ctx.arns.basicExecutionPolicyArn;
   const PolicyName = ctx.names.policy;
@@ -236,7 +240,7 @@ export async function ensureRoleTrust(
   ctx: StackContext,
   found: RoleFound | undefined,
 ): Promise<Ensured<{ arn: string }>> {
-  const iam = ctx.clients.iam;
+  const iam = ctx.clients.get(IAMClient);
   const RoleName = ctx.names.role;
   if (!found) {
     const out = await iam.send(
@@ -277,7 +281,7 @@ export async function ensureRolePolicies(
 
 /** Detaches managed policies, deletes inline policies, deletes the role; no-op when gone. */
 export async function removeRole(ctx: StackContext): Promise<void> {
-  const iam = ctx.clients.iam;
+  const iam = ctx.clients.get(IAMClient);
   const RoleName = ctx.names.role;
   const ignoreGone = (error: unknown) => {
     if (!isNotFound(error)) throw error;

@@ -1,10 +1,12 @@
 import {
   ListSubscriptionsByTopicCommand,
   type ListSubscriptionsByTopicCommandOutput,
+  SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { type Ensured, isNotFound, type PlanItem, type StackContext } from './context.js';
+import { isNotFound } from '../errors.js';
+import type { Ensured, PlanItem, StackContext } from './context.js';
 
 /** The topic's `lambda` subscription(s) to the function (unqualified ARN). */
 export interface SubscriptionFound {
@@ -29,9 +31,11 @@ export async function findSubscriptions(
   do {
     let page: ListSubscriptionsByTopicCommandOutput;
     try {
-      page = await ctx.clients.sns.send(
-        new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken ? { NextToken } : {}) }),
-      );
+      page = await ctx.clients
+        .get(SNSClient)
+        .send(
+          new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken ? { NextToken } : {}) }),
+        );
     } catch (error) {
       if (isNotFound(error)) return [];
       throw error;
@@ -60,7 +64,7 @@ export async function ensureSubscription(
 ): Promise<Ensured<{ arn: string }>> {
   const existing = found[0];
   if (existing) return { change: 'unchanged', value: { arn: existing.arn } };
-  const out = await ctx.clients.sns.send(
+  const out = await ctx.clients.get(SNSClient).send(
     new SubscribeCommand({
       TopicArn: topicArn,
       Protocol: PROTOCOL,
@@ -77,7 +81,7 @@ export async function ensureSubscription(
 export async function removeSubscription(ctx: StackContext, arn: string): Promise<void> {
   if (!arn.startsWith('arn:')) return; // "PendingConfirmation"/"Deleted": nothing to unsubscribe
   try {
-    await ctx.clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
+    await ctx.clients.get(SNSClient).send(new UnsubscribeCommand({ SubscriptionArn: arn }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -3,11 +3,13 @@ import {
   DeleteTopicCommand,
   GetTopicAttributesCommand,
   ListTagsForResourceCommand,
+  SNSClient,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
+import { isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
-import { type Ensured, isNotFound, type PlanItem, type StackContext, type Tags } from './context.js';
+import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** SNS topic `<name>-sns`: the alarm's action and the function's event source. */
@@ -25,8 +27,8 @@ export interface TopicFound {
 export async function findTopic(ctx: StackContext): Promise<TopicFound | undefined> {
   const arn = ctx.arns.topicArn;
   const [attrs, tags] = await Promise.allSettled([
-    ctx.clients.sns.send(new GetTopicAttributesCommand({ TopicArn: arn })),
-    ctx.clients.sns.send(new ListTagsForResourceCommand({ ResourceArn: arn })),
+    ctx.clients.get(SNSClient).send(new GetTopicAttributesCommand({ TopicArn: arn })),
+    ctx.clients.get(SNSClient).send(new ListTagsForResourceCommand({ ResourceArn: arn })),
   ]);
   if (attrs.status === 'rejected') {
     if (isNotFound(attrs.reason)) return undefined;
@@ -64,17 +66,19 @@ export async function ensureTopic(
     const value = { arn: found.arn };
     if (!tagMissing(found.tags, ctx.names.stack)) return { change: 'unchanged', value };
     const ResourceArn = found.arn;
-    await ctx.clients.sns.send(
-      new TagResourceCommand({ ResourceArn, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
-    );
+    await ctx.clients
+      .get(SNSClient)
+      .send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }));
     const undo = async () => {
-      await ctx.clients.sns.send(new UntagResourceCommand({ ResourceArn, TagKeys: [STACK_TAG] }));
+      await ctx.clients.get(SNSClient).send(new UntagResourceCommand({ ResourceArn, TagKeys: [STACK_TAG] }));
     };
     return { change: 'updated', value, undo };
   }
-  const out = await ctx.clients.sns.send(
-    new CreateTopicCommand({ Name: ctx.names.topic, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
-  );
+  const out = await ctx.clients
+    .get(SNSClient)
+    .send(
+      new CreateTopicCommand({ Name: ctx.names.topic, Tags: [{ Key: STACK_TAG, Value: ctx.names.stack }] }),
+    );
   const arn = out.TopicArn ?? ctx.arns.topicArn;
   return { change: 'created', value: { arn }, undo: () => removeTopic(ctx, arn) };
 }
@@ -82,7 +86,7 @@ export async function ensureTopic(
 /** DeleteTopic (its subscriptions go with it); no-op when already gone. */
 export async function removeTopic(ctx: StackContext, arn: string): Promise<void> {
   try {
-    await ctx.clients.sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+    await ctx.clients.get(SNSClient).send(new DeleteTopicCommand({ TopicArn: arn }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { awsMessage, InterruptedError } from '../errors.js';
 import type { Progress } from '../io/types.js';
 
@@ -32,7 +33,10 @@ export interface StepRecord {
   status: StepStatus | 'failed' | 'not-run';
   ms: number;
   detail?: string;
+  /** The failure as the user reads it (AWS's code and message). */
   error?: string;
+  /** What the failed step threw, e.g. a CleanupError naming what it left behind. */
+  cause?: unknown;
 }
 
 export interface UndoRecord {
@@ -62,7 +66,8 @@ export interface RunOptions {
    * (needs are ordering only), and nothing is undone.
    */
   keepGoing?: boolean;
-  now?: () => number;
+  /** Step durations; the command's clock. */
+  clock: Pick<Clock, 'now'>;
 }
 
 function validate(steps: readonly Step[]): void {
@@ -79,7 +84,7 @@ function validate(steps: readonly Step[]): void {
 
 export async function runSteps(steps: readonly Step[], opts: RunOptions): Promise<RunReport> {
   validate(steps);
-  const now = opts.now ?? (() => performance.now());
+  const now = () => opts.clock.now();
   const results = new Map<string, StepDone>();
   const records = new Map<string, StepRecord>(
     steps.map((s) => [s.id, { id: s.id, title: s.title, status: 'not-run', ms: 0 }]),
@@ -121,6 +126,7 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
             record.ms = now() - started;
             record.status = 'failed';
             record.error = awsMessage(error);
+            record.cause = error;
             if (!failure) failure = { id: step.id, title: step.title, error };
             opts.progress.done(step.id, { ok: false, text: record.error, ms: record.ms });
           },
@@ -182,4 +188,59 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
     undone,
     interrupted,
   };
+}
+
+/** What a typed step gets: the values of the steps it needs, by id. */
+export type Inputs<R, N extends keyof R> = { readonly [K in N]: R[K] };
+
+export interface StepSpec<R, N extends keyof R, T> {
+  title: string;
+  needs?: readonly N[];
+  run(inputs: Inputs<R, N>): Promise<StepDone<T>>;
+}
+
+/**
+ * A step list whose results are typed: each `add` names a step, the earlier steps it needs and what it
+ * produces, and the plan's type `R` maps every id to its value, so a step reads exactly the values it
+ * declared it needs (no casts) and the caller reads `values` with their types.
+ */
+export class StepPlan<R extends object> {
+  private constructor(readonly steps: readonly Step[]) {}
+
+  static empty(): StepPlan<Record<never, never>> {
+    return new StepPlan([]);
+  }
+
+  add<Id extends string, T, N extends keyof R & string = never>(
+    id: Id,
+    spec: StepSpec<R, N, T>,
+  ): StepPlan<R & { [K in Id]: T }> {
+    const needs = [...(spec.needs ?? [])];
+    const step: Step<T> = {
+      id,
+      title: spec.title,
+      needs,
+      run: (results) => {
+        const inputs = Object.fromEntries(needs.map((n) => [n, results.get(n)?.value]));
+        return spec.run(inputs as Inputs<R, N>);
+      },
+    };
+    return new StepPlan<R & { [K in Id]: T }>([...this.steps, step]);
+  }
+
+  /** `add` only for a defined `value` (e.g. the alarm's answers), which the spec is made from; optional in `R`. */
+  addIf<V, Id extends string, T, N extends keyof R & string = never>(
+    value: V | undefined,
+    id: Id,
+    spec: (value: V) => StepSpec<R, N, T>,
+  ): StepPlan<R & { [K in Id]?: T }> {
+    return value === undefined ? new StepPlan(this.steps) : this.add(id, spec(value));
+  }
+
+  /** Runs the steps (runSteps); `values` holds what each completed step produced. */
+  async run(opts: RunOptions): Promise<RunReport & { values: Partial<R> }> {
+    const report = await runSteps(this.steps, opts);
+    const values = Object.fromEntries([...report.results].map(([id, done]) => [id, done.value]));
+    return { ...report, values: values as Partial<R> };
+  }
 }

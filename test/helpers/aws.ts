@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients.js';
 import { stackNames } from '../../src/names.js';
 import { createStackContext, type StackContext } from '../../src/resources/context.js';
+import { fakeClock } from './clock.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'ap-northeast-2';
@@ -64,7 +65,7 @@ export function testStackContext(
   overrides: Partial<Parameters<typeof createStackContext>[0]> = {},
 ) {
   const notes: string[] = [];
-  const sleeps: number[] = [];
+  const clock = fakeClock();
   const ctx: StackContext = createStackContext({
     clients: testClients(),
     names: stackNames(stack),
@@ -72,10 +73,8 @@ export function testStackContext(
     account: ACCOUNT,
     partition: 'aws',
     note: (m) => notes.push(m),
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    clock,
     ...overrides,
   });
-  return { ctx, notes, sleeps };
+  return { ctx, notes, sleeps: clock.sleeps, clock };
 }

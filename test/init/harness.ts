@@ -4,6 +4,7 @@ import type { CommandContext, GlobalOptions } from '../../src/commands/context.j
 import { type InitOptions, run } from '../../src/commands/init.js';
 import { describeError } from '../../src/errors.js';
 import { ACCOUNT, mockAws, REGION, testClients } from '../helpers/aws.js';
+import { fakeClock } from '../helpers/clock.js';
 import { type Answer, type ScriptedIO, scriptedIO } from '../helpers/io.js';
 import { fakeAws, READ } from './fake-aws.mjs';
 
@@ -110,7 +111,7 @@ export async function runInit(
     ...opts.globals,
   };
   const env = opts.env ?? {};
-  const sleeps: number[] = [];
+  const clock = fakeClock();
   const ctx: CommandContext = {
     globals,
     io,
@@ -120,9 +121,7 @@ export async function runInit(
       const region = await resolveRegion({ flag: globals.region, env });
       return { region, clients: testClients() };
     },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    clock,
   };
   let error: unknown;
   try {
@@ -137,7 +136,7 @@ export async function runInit(
     io,
     error,
     exitCode,
-    sleeps,
+    sleeps: clock.sleeps,
     allOutput: [...io.stdout, ...io.stderr, JSON.stringify(io.resultJson ?? null), message].join('\n'),
   };
 }

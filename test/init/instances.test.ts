@@ -29,7 +29,7 @@ describe('listRunningInstances', () => {
         NextToken: 'page-2',
       })
       .resolvesOnce({ Reservations: [{ Instances: [instance('i-00000000000000001', 'api')] }] });
-    const list = await listRunningInstances(testClients().ec2);
+    const list = await listRunningInstances(testClients());
     expect(list.map(instanceLabel)).toEqual([
       'i-00000000000000001 (api)',
       'i-00000000000000002 (web-2)',
@@ -54,7 +54,7 @@ describe('listRunningInstances', () => {
       ],
       NextToken: 'more',
     });
-    const list = await listRunningInstances(testClients().ec2, { max: 2 });
+    const list = await listRunningInstances(testClients(), { max: 2 });
     expect(list).toHaveLength(2);
     expect(mocks.ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { InvalidParameterValueException, ResourceConflictException } from '@aws-sdk/client-lambda';
-import { codeSha256, type FunctionDesired, type FunctionFound } from '../../src/resources/function.js';
+import { codeSha256 } from '../../src/handler-zip.js';
+import type { FunctionDesired, FunctionFound } from '../../src/resources/function-spec.js';
 import { ACCOUNT, REGION } from '../helpers/aws.js';
 
 /** Shared fixtures of the function tests (function.test.ts, function-update.test.ts). */
@@ -10,8 +11,6 @@ export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1111aaaa-22bb-33cc-
 export const OLD_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/9999ffff-88ee-77dd-66cc-555555bbbbbb`;
 export const ZIP = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]);
 export const OLD_ZIP = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 9, 9, 9]);
-/** Small waiter delays (seconds) so that a Pending → Active poll takes milliseconds, not the SDK's 1 s floor. */
-export const FAST = { waiter: { minDelay: 0.005, maxDelay: 0.01, maxWaitTime: 5 } };
 
 export const ROLE_NOT_ASSUMABLE = 'The role defined for the function cannot be assumed by Lambda.';
 export const ROLE_NO_PERMISSIONS =

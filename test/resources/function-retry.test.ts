@@ -1,11 +1,10 @@
 import { CreateFunctionCommand, GetFunctionCommand, KMSAccessDeniedException } from '@aws-sdk/client-lambda';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureFunction } from '../../src/resources/function.js';
-import { isPropagationError, propagationCause } from '../../src/resources/function-retry.js';
+import { propagationCause } from '../../src/resources/function-retry.js';
 import { mockAws, testStackContext } from '../helpers/aws.js';
 import {
   desired,
-  FAST,
   FN_ARN,
   invalidParameter,
   KEY_ARN,
@@ -52,7 +51,6 @@ describe('propagationCause', () => {
     ['KMS access denied (new key or grant)', 'kms', KMS_DENIED],
   ] as const)('%s → retried as %s', (_, cause, error) => {
     expect(propagationCause(error)).toBe(cause);
-    expect(isPropagationError(error)).toBe(true);
   });
 
   it.each([
@@ -62,7 +60,6 @@ describe('propagationCause', () => {
     ['a caller without kms:CreateGrant', NO_CREATE_GRANT],
   ])('%s → not retried', (_, error) => {
     expect(propagationCause(error)).toBeUndefined();
-    expect(isPropagationError(error)).toBe(false);
   });
 });
 
@@ -75,7 +72,7 @@ describe('ensureFunction and KMS errors', () => {
   ])('fails at once on a permanent KMS error (%s): one CreateFunction, no wait', async (_, error) => {
     const { ctx, sleeps, notes } = testStackContext('mission');
     mocks.lambda.on(CreateFunctionCommand).rejects(error);
-    await expect(ensureFunction(ctx, undefined, desired(), FAST)).rejects.toBe(error);
+    await expect(ensureFunction(ctx, undefined, desired())).rejects.toBe(error);
     expect(mocks.lambda.commandCalls(CreateFunctionCommand)).toHaveLength(1);
     expect(sleeps).toEqual([]);
     expect(notes).toEqual([]);
@@ -85,7 +82,7 @@ describe('ensureFunction and KMS errors', () => {
     const { ctx, sleeps, notes } = testStackContext('mission');
     mocks.lambda.on(CreateFunctionCommand).rejectsOnce(KMS_DENIED).resolves({ FunctionArn: FN_ARN });
     mocks.lambda.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
-    expect((await ensureFunction(ctx, undefined, desired(), FAST)).change).toBe('created');
+    expect((await ensureFunction(ctx, undefined, desired())).change).toBe('created');
     expect(notes).toEqual(['Waiting for KMS to accept the new key/grant (attempt 2)…']);
     expect(sleeps).toEqual([1000]);
   });
@@ -93,7 +90,7 @@ describe('ensureFunction and KMS errors', () => {
   it('gives up on KMS after about 2 minutes, naming KMS rather than IAM', async () => {
     const { ctx } = testStackContext('mission');
     mocks.lambda.on(CreateFunctionCommand).rejects(KMS_DENIED);
-    await expect(ensureFunction(ctx, undefined, desired(), FAST)).rejects.toThrow(
+    await expect(ensureFunction(ctx, undefined, desired())).rejects.toThrow(
       /^KMS did not accept the key or its grant for Lambda within about 2 minutes/,
     );
   });

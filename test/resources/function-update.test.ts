@@ -9,12 +9,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
-import { codeSha256, ensureFunction } from '../../src/resources/function.js';
+import { codeSha256 } from '../../src/handler-zip.js';
+import { ensureFunction } from '../../src/resources/function.js';
 import { ACCOUNT, mockAws, testStackContext } from '../helpers/aws.js';
 import {
   conflict,
   desired,
-  FAST,
   FN_ARN,
   found,
   invalidParameter,
@@ -61,7 +61,7 @@ describe('ensureFunction: update', () => {
 
   it('makes no call at all when nothing differs', async () => {
     const { ctx } = testStackContext('mission');
-    const result = await ensureFunction(ctx, found(), desired(), FAST);
+    const result = await ensureFunction(ctx, found(), desired());
     expect(result).toEqual({ change: 'unchanged', value: { arn: FN_ARN } });
     expect(mocks.calls()).toEqual([]);
   });
@@ -72,7 +72,6 @@ describe('ensureFunction: update', () => {
       ctx,
       found({ environment: { kmsEncryptedHookUrl: 'b2xk', slackChannel: '#ops' } }),
       desired(),
-      FAST,
     );
     expect(result.change).toBe('updated');
     expect(mocks.calls().map(([, name]) => name)).toEqual([
@@ -87,7 +86,7 @@ describe('ensureFunction: update', () => {
 
   it('uploads code only when CodeSha256 differs', async () => {
     const { ctx } = testStackContext('mission');
-    await ensureFunction(ctx, found({ codeSha256: codeSha256(OLD_ZIP) }), desired(), FAST);
+    await ensureFunction(ctx, found({ codeSha256: codeSha256(OLD_ZIP) }), desired());
     expect(mocks.calls().map(([, name]) => name)).toEqual([
       'UpdateFunctionCodeCommand',
       'GetFunctionCommand',
@@ -108,7 +107,6 @@ describe('ensureFunction: update', () => {
       ctx,
       found({ codeSha256: codeSha256(OLD_ZIP), role: `arn:aws:iam::${ACCOUNT}:role/old`, memorySize: 256 }),
       desired(),
-      FAST,
     );
     expect(mocks.calls().map(([, name]) => name)).toEqual([
       'UpdateFunctionConfigurationCommand',
@@ -134,7 +132,7 @@ describe('ensureFunction: update', () => {
         ),
       )
       .resolves({});
-    await ensureFunction(ctx, found({ codeSha256: 'old=' }), desired(), FAST);
+    await ensureFunction(ctx, found({ codeSha256: 'old=' }), desired());
     expect(mocks.lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(2);
     expect(sleeps).toEqual([1000]);
     expect(notes).toEqual(["Waiting for the function's previous update to finish (attempt 2)…"]);
@@ -146,7 +144,7 @@ describe('ensureFunction: update', () => {
       .on(UpdateFunctionConfigurationCommand)
       .rejectsOnce(invalidParameter(ROLE_NOT_ASSUMABLE))
       .resolves({});
-    await ensureFunction(ctx, found({ role: `arn:aws:iam::${ACCOUNT}:role/old` }), desired(), FAST);
+    await ensureFunction(ctx, found({ role: `arn:aws:iam::${ACCOUNT}:role/old` }), desired());
     expect(mocks.lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(2);
     expect(sleeps).toEqual([1000]);
   });
@@ -157,7 +155,6 @@ describe('ensureFunction: update', () => {
       ctx,
       found(),
       desired({ environment: { kmsEncryptedHookUrl: '', slackChannel: '#alerts', slackMention: '@here' } }),
-      FAST,
     );
     expect(mocks.lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input).toEqual({
       FunctionName: 'mission-lambda',
@@ -178,7 +175,7 @@ describe('ensureFunction: update', () => {
       timeout: 3,
       environment: { kmsEncryptedHookUrl: 'b2xk', slackChannel: '#old' },
     });
-    const result = await ensureFunction(ctx, before, desired(), FAST);
+    const result = await ensureFunction(ctx, before, desired());
     mocks.lambda.resetHistory();
     await result.undo?.();
     expect(writes(mocks)).toEqual(['UpdateFunctionConfigurationCommand']);
@@ -195,7 +192,7 @@ describe('ensureFunction: update', () => {
     const controller = new AbortController();
     const { ctx } = testStackContext('mission', { signal: controller.signal });
     const before = found({ timeout: 3, codeSha256: codeSha256(OLD_ZIP), codeLocation: `${baseUrl}/old.zip` });
-    const result = await ensureFunction(ctx, before, desired(), FAST);
+    const result = await ensureFunction(ctx, before, desired());
     controller.abort(new InterruptedError());
     mocks.lambda.resetHistory();
     await result.undo?.();
@@ -211,7 +208,7 @@ describe('ensureFunction: update', () => {
       kmsKeyArn: OLD_KEY_ARN,
       codeLocation: `${baseUrl}/old.zip`,
     });
-    const result = await ensureFunction(ctx, before, desired(), FAST);
+    const result = await ensureFunction(ctx, before, desired());
     mocks.lambda.resetHistory();
     await result.undo?.();
     expect(writes(mocks)).toEqual(['UpdateFunctionCodeCommand', 'UpdateFunctionConfigurationCommand']);
@@ -232,7 +229,7 @@ describe('ensureFunction: update', () => {
       timeout: 3,
       codeLocation: `${baseUrl}/expired.zip`,
     });
-    const result = await ensureFunction(ctx, before, desired(), FAST);
+    const result = await ensureFunction(ctx, before, desired());
     mocks.lambda.resetHistory();
     await expect(result.undo?.()).rejects.toThrow(
       /Could not restore the previous code of mission-lambda: downloading it failed with HTTP 403/,
@@ -244,7 +241,7 @@ describe('ensureFunction: update', () => {
     const { ctx } = testStackContext('mission');
     served = new Uint8Array([1, 2, 3]);
     const before = found({ codeSha256: codeSha256(OLD_ZIP), codeLocation: `${baseUrl}/old.zip` });
-    const result = await ensureFunction(ctx, before, desired(), FAST);
+    const result = await ensureFunction(ctx, before, desired());
     mocks.lambda.resetHistory();
     await expect(result.undo?.()).rejects.toThrow('does not match its CodeSha256');
     expect(writes(mocks)).toEqual([]);
@@ -252,7 +249,7 @@ describe('ensureFunction: update', () => {
 
   it('tags an adopted function that lacks our tag, and undo removes the tag', async () => {
     const { ctx } = testStackContext('mission');
-    const result = await ensureFunction(ctx, found({ tags: {}, timeout: 3 }), desired(), FAST);
+    const result = await ensureFunction(ctx, found({ tags: {}, timeout: 3 }), desired());
     expect(mocks.lambda.commandCalls(TagResourceCommand)[0]?.args[0].input).toEqual({
       Resource: FN_ARN,
       Tags: { 'alarm-to-slack:stack': 'mission' },
@@ -278,7 +275,7 @@ describe('ensureFunction: update', () => {
         },
       })
       .resolves({ Configuration: { LastUpdateStatus: 'Successful' } });
-    await expect(ensureFunction(ctx, found({ timeout: 3 }), desired(), FAST)).rejects.toThrow(
+    await expect(ensureFunction(ctx, found({ timeout: 3 }), desired())).rejects.toThrow(
       'Lambda function mission-lambda update failed: KMSKeyNotFound: The KMS key was not found.',
     );
     const inputs = mocks.lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);

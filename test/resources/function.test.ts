@@ -1,19 +1,13 @@
 import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsMessage, describeError, InterruptedError } from '../../src/errors.js';
-import {
-  codeSha256,
-  ensureFunction,
-  findFunction,
-  planFunction,
-  removeFunction,
-} from '../../src/resources/function.js';
+import { codeSha256 } from '../../src/handler-zip.js';
+import { ensureFunction, findFunction, planFunction, removeFunction } from '../../src/resources/function.js';
 import { ACCOUNT, mockAws, testStackContext } from '../helpers/aws.js';
 import {
   awsError,
   conflict,
   desired,
-  FAST,
   FN_ARN,
   found,
   invalidParameter,
@@ -147,14 +141,14 @@ describe('planFunction', () => {
 });
 
 describe('ensureFunction: create', () => {
-  it('sends the exact CreateFunction input and waits until Active with the SDK waiter', async () => {
+  it('sends the exact CreateFunction input and polls until Active as the SDK waiter does', async () => {
     const { ctx, notes, sleeps } = testStackContext('mission');
     mocks.lambda.on(CreateFunctionCommand).resolves({ FunctionArn: FN_ARN, State: 'Pending' });
     mocks.lambda
       .on(GetFunctionCommand)
       .resolvesOnce({ Configuration: { State: 'Pending' } })
       .resolves({ Configuration: { State: 'Active' } });
-    const result = await ensureFunction(ctx, undefined, desired(), FAST);
+    const result = await ensureFunction(ctx, undefined, desired());
     expect(result.change).toBe('created');
     expect(result.value).toEqual({ arn: FN_ARN });
     expect(mocks.lambda.commandCalls(CreateFunctionCommand)[0]?.args[0].input).toEqual({
@@ -172,14 +166,14 @@ describe('ensureFunction: create', () => {
       Tags: { 'alarm-to-slack:stack': 'mission' },
       Publish: false,
     });
-    // The waiter polled GetFunction until State was Active: once Pending, once Active.
+    // GetFunction polled until State was Active: once Pending, then (after the waiter's first 1 s) Active.
     expect(mocks.calls().map(([, name]) => name)).toEqual([
       'CreateFunctionCommand',
       'GetFunctionCommand',
       'GetFunctionCommand',
     ]);
     expect(notes).toEqual([]);
-    expect(sleeps).toEqual([]);
+    expect(sleeps).toEqual([1000]);
   });
 
   it('retries while IAM propagates: rejected twice with the real messages, then accepted', async () => {
@@ -190,7 +184,7 @@ describe('ensureFunction: create', () => {
       .rejectsOnce(invalidParameter(KMS_GRANT))
       .resolves({ FunctionArn: FN_ARN });
     mocks.lambda.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
-    const result = await ensureFunction(ctx, undefined, desired(), FAST);
+    const result = await ensureFunction(ctx, undefined, desired());
     expect(result.change).toBe('created');
     expect(mocks.lambda.commandCalls(CreateFunctionCommand)).toHaveLength(3);
     expect(notes).toEqual([
@@ -207,7 +201,7 @@ describe('ensureFunction: create', () => {
       .rejectsOnce(invalidParameter(ROLE_NO_PERMISSIONS))
       .resolves({ FunctionArn: FN_ARN });
     mocks.lambda.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
-    await ensureFunction(ctx, undefined, desired(), FAST);
+    await ensureFunction(ctx, undefined, desired());
     expect(mocks.lambda.commandCalls(CreateFunctionCommand)).toHaveLength(2);
     expect(sleeps).toEqual([1000]);
   });
@@ -215,7 +209,7 @@ describe('ensureFunction: create', () => {
   it('gives up after about 2 minutes with a clear error quoting AWS', async () => {
     const { ctx, notes, sleeps } = testStackContext('mission');
     mocks.lambda.on(CreateFunctionCommand).rejects(invalidParameter(ROLE_NOT_ASSUMABLE));
-    const error = await ensureFunction(ctx, undefined, desired(), FAST).catch((e: unknown) => e);
+    const error = await ensureFunction(ctx, undefined, desired()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^IAM did not propagate to Lambda within about 2 minutes/);
     expect((error as Error).message).toContain(ROLE_NOT_ASSUMABLE);
@@ -238,7 +232,7 @@ describe('ensureFunction: create', () => {
     mocks.lambda
       .on(CreateFunctionCommand)
       .rejects(invalidParameter('Unzipped size must be smaller than 262144000 bytes'));
-    await expect(ensureFunction(ctx, undefined, desired(), FAST)).rejects.toThrow('Unzipped size');
+    await expect(ensureFunction(ctx, undefined, desired())).rejects.toThrow('Unzipped size');
     expect(mocks.lambda.commandCalls(CreateFunctionCommand)).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -246,7 +240,7 @@ describe('ensureFunction: create', () => {
   it('does not retry "Function already exist" (ResourceConflictException on create)', async () => {
     const { ctx, sleeps } = testStackContext('mission');
     mocks.lambda.on(CreateFunctionCommand).rejects(conflict('Function already exist: mission-lambda'));
-    await expect(ensureFunction(ctx, undefined, desired(), FAST)).rejects.toThrow('already exist');
+    await expect(ensureFunction(ctx, undefined, desired())).rejects.toThrow('already exist');
     expect(mocks.lambda.commandCalls(CreateFunctionCommand)).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -262,7 +256,7 @@ describe('ensureFunction: create', () => {
       },
     });
     mocks.lambda.on(DeleteFunctionCommand).resolves({});
-    await expect(ensureFunction(ctx, undefined, desired(), FAST)).rejects.toThrow(
+    await expect(ensureFunction(ctx, undefined, desired())).rejects.toThrow(
       'Lambda function mission-lambda failed to become Active: DisabledKMSKey: The KMS key is disabled.',
     );
     expect(mocks.lambda.commandCalls(DeleteFunctionCommand)[0]?.args[0].input).toEqual({
@@ -270,7 +264,7 @@ describe('ensureFunction: create', () => {
     });
   });
 
-  it('passes the abort signal to the waiter: Ctrl-C while Pending stops at once and removes the new function', async () => {
+  it('stops polling on Ctrl-C: aborted while Pending, it stops at once and removes the new function', async () => {
     const controller = new AbortController();
     const { ctx } = testStackContext('mission', { signal: controller.signal });
     mocks.lambda.on(CreateFunctionCommand).resolves({ FunctionArn: FN_ARN });
@@ -279,11 +273,9 @@ describe('ensureFunction: create', () => {
       return { Configuration: { State: 'Pending' } };
     });
     mocks.lambda.on(DeleteFunctionCommand).resolves({});
-    const started = Date.now();
-    await expect(
-      ensureFunction(ctx, undefined, desired(), { waiter: { minDelay: 1, maxDelay: 2, maxWaitTime: 10 } }),
-    ).rejects.toBeInstanceOf(InterruptedError);
-    expect(Date.now() - started).toBeLessThan(900); // did not sit out the waiter's 1 s delay
+    await expect(ensureFunction(ctx, undefined, desired())).rejects.toBeInstanceOf(InterruptedError);
+    // One poll, no wait after it (the abort came first), then the new function removed.
+    expect(mocks.lambda.commandCalls(GetFunctionCommand)).toHaveLength(1);
     expect(mocks.lambda.commandCalls(DeleteFunctionCommand)).toHaveLength(1);
   });
 
@@ -292,7 +284,7 @@ describe('ensureFunction: create', () => {
     mocks.lambda.on(CreateFunctionCommand).resolves({ FunctionArn: FN_ARN });
     mocks.lambda.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
     mocks.lambda.on(DeleteFunctionCommand).resolves({});
-    const result = await ensureFunction(ctx, undefined, desired(), FAST);
+    const result = await ensureFunction(ctx, undefined, desired());
     await result.undo?.();
     expect(writes(mocks)).toEqual(['CreateFunctionCommand', 'DeleteFunctionCommand']);
   });

@@ -26,7 +26,7 @@ import { ensureRole, ensureRoleTrust, planRole } from '../../src/resources/role.
 import { ensureTopic, planTopic } from '../../src/resources/topic.js';
 import { ACCOUNT, mockAws, REGION, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
-import { FAST, desired as fnDesired, found as fnFound } from './function-fixtures.js';
+import { desired as fnDesired, found as fnFound } from './function-fixtures.js';
 import { found as keyFound, OLD_ID } from './key-fixtures.js';
 import { KEY_ARN as ROLE_KEY_ARN, existing as roleFound } from './role-fixtures.js';
 
@@ -272,7 +272,7 @@ describe('Lambda function', () => {
     mocks.lambda.on(GetFunctionCommand).resolves({ Configuration: { State: 'Active' } });
     const { ctx } = testStackContext();
     const found = fnFound({ tags: {} });
-    const result = await ensureFunction(ctx, found, fnDesired(), FAST);
+    const result = await ensureFunction(ctx, found, fnDesired());
     expect(result.change).toBe('updated');
     expect(sent()).toEqual([['TagResource', { Resource: found.arn, Tags: { [TAG]: 'mission' } }]]);
     mocks.lambda.resetHistory();
@@ -282,7 +282,7 @@ describe('Lambda function', () => {
 
   it('does not retag another stack’s function', async () => {
     const { ctx } = testStackContext();
-    expect((await ensureFunction(ctx, fnFound({ tags: OTHER }), fnDesired(), FAST)).change).toBe('unchanged');
+    expect((await ensureFunction(ctx, fnFound({ tags: OTHER }), fnDesired())).change).toBe('unchanged');
     expect(sent()).toEqual([]);
   });
 });

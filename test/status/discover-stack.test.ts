@@ -63,7 +63,7 @@ describe('discoverStack', () => {
     expect(callNames(aws).sort()).toEqual(READS.filter((n) => n !== 'lambda.GetPolicy'));
     aws.reset();
     mockStack(aws);
-    await gather(ctx, scriptedIO(), Date.parse('2026-11-25T12:00:00Z'));
+    await gather(ctx, scriptedIO());
     expect(callNames(aws).sort()).toEqual([...READS, 'cloudwatch.GetMetricData'].sort());
   });
 });

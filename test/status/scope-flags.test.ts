@@ -5,6 +5,7 @@ import { run as status } from '../../src/commands/status.js';
 import { run as teardown } from '../../src/commands/teardown.js';
 import { run as test } from '../../src/commands/test.js';
 import { mockAws, REGION } from '../helpers/aws.js';
+import { fakeClock } from '../helpers/clock.js';
 import { scriptedIO } from '../helpers/io.js';
 import { awsError, commandContext, mockStack } from '../teardown/mock-stack.js';
 
@@ -25,7 +26,9 @@ describe('next-step hints carry --profile and --endpoint-url', () => {
     mockStack(aws, { fn: false, alarm: false });
     aws.lambda.on(InvokeCommand).rejects(awsError('ResourceNotFoundException', 404, 'Function not found'));
     const io = scriptedIO();
-    await expect(test({}, commandContext(io, { globals: SCOPE }), { now: () => NOW })).rejects.toMatchObject({
+    await expect(
+      test({}, commandContext(io, { globals: SCOPE, clock: fakeClock({ now: NOW }) })),
+    ).rejects.toMatchObject({
       hint: `Set the stack up first: alarm-to-slack init ${FLAGS}`,
     });
   });
@@ -52,7 +55,7 @@ describe('next-step hints carry --profile and --endpoint-url', () => {
     });
     const io = scriptedIO({ json: true });
     await expect(
-      status({}, commandContext(io, { globals: SCOPE }), { now: () => NOW }),
+      status({}, commandContext(io, { globals: SCOPE, clock: fakeClock({ now: NOW }) })),
     ).rejects.toMatchObject({
       exitCode: 1,
       hint: `Fix: alarm-to-slack init ${FLAGS}`,

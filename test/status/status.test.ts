@@ -2,6 +2,7 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/status.js';
 import { ACCOUNT, mockAws, REGION } from '../helpers/aws.js';
+import { fakeClock } from '../helpers/clock.js';
 import { scriptedIO } from '../helpers/io.js';
 import {
   awsError,
@@ -20,7 +21,7 @@ beforeEach(() => aws.reset());
 afterAll(() => aws.restore());
 
 const NOW = Date.parse('2026-11-25T12:00:00.000Z');
-const deps = { now: () => NOW };
+const clock = () => fakeClock({ now: NOW });
 const INIT = `alarm-to-slack init --name mission --region ${REGION}`;
 
 interface StatusDoc {
@@ -40,7 +41,7 @@ describe('status of a healthy stack', () => {
   it('reports every resource present and healthy, the last 24 hours, and exits 0', async () => {
     mockStack(aws);
     const io = scriptedIO({ json: true });
-    await run({}, commandContext(io), deps);
+    await run({}, commandContext(io, { clock: clock() }));
     const doc = io.resultJson as StatusDoc;
     expect(doc).toMatchObject({
       ok: true,
@@ -125,7 +126,7 @@ describe('status of a healthy stack', () => {
   it('prints a table with one row per resource', async () => {
     mockStack(aws);
     const io = scriptedIO();
-    await run({}, commandContext(io), deps);
+    await run({}, commandContext(io, { clock: clock() }));
     const out = io.stdout.join('\n');
     expect(out).toContain(`Stack mission in ${REGION} (account ${ACCOUNT})`);
     expect(out).toMatch(/✔ KMS key\s+alias\/mission-kms-key\s+Enabled, key 1234abcd/);
@@ -142,7 +143,7 @@ describe('status of a healthy stack', () => {
   it('treats a missing alarm as optional (init --no-alarm)', async () => {
     mockStack(aws, { alarm: false });
     const io = scriptedIO({ json: true });
-    await run({}, commandContext(io), deps);
+    await run({}, commandContext(io, { clock: clock() }));
     const doc = io.resultJson as StatusDoc;
     expect(doc.ok).toBe(true);
     expect(resource(doc, 'CloudWatch alarm')).toMatchObject({ present: false, healthy: true });
@@ -154,7 +155,7 @@ describe('status of a healthy stack', () => {
       .on(GetMetricDataCommand)
       .rejects(awsError('AccessDenied', 403, 'not authorized to perform: cloudwatch:GetMetricData'));
     const io = scriptedIO({ json: true });
-    await run({}, commandContext(io), deps);
+    await run({}, commandContext(io, { clock: clock() }));
     expect(io.resultJson).toMatchObject({ ok: true, metrics: null });
     expect(io.stderr.join('\n')).toContain("Could not read the function's metrics: AccessDenied");
   });
@@ -176,7 +177,7 @@ describe('status of a broken stack', () => {
       okActions: [],
     });
     const io = scriptedIO({ json: true });
-    await expect(run({}, commandContext(io), deps)).rejects.toMatchObject({
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
       exitCode: 1,
       message: expect.stringMatching(/^The stack mission has \d+ problem\(s\)/),
     });
@@ -234,7 +235,7 @@ describe('status of a broken stack', () => {
   it('prints the problems and their fixes in human output', async () => {
     mockStack(aws, { subscriptions: [] });
     const io = scriptedIO();
-    await expect(run({}, commandContext(io), deps)).rejects.toMatchObject({ exitCode: 1 });
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({ exitCode: 1 });
     const out = io.stdout.join('\n');
     expect(out).toMatch(/✖ SNS subscription\s+mission-sns → mission-lambda\s+missing/);
     expect(out).toContain('1 problem(s):');
@@ -252,7 +253,7 @@ describe('status of a broken stack', () => {
       ],
     });
     const io = scriptedIO({ json: true });
-    await expect(run({}, commandContext(io), deps)).rejects.toMatchObject({ exitCode: 1 });
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({ exitCode: 1 });
     const doc = io.resultJson as StatusDoc;
     expect(doc.metrics).toEqual({ invocations: 6, errors: 3 });
     expect(doc.problems).toEqual([
@@ -285,7 +286,7 @@ describe('status of a broken stack', () => {
       subscriptions: [],
     });
     const io = scriptedIO({ json: true });
-    await expect(run({}, commandContext(io), deps)).rejects.toMatchObject({
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
       exitCode: 1,
       hint: `Fix: ${INIT}`,
     });

@@ -44,6 +44,7 @@ import type { CommandContext, GlobalOptions } from '../../src/commands/context.j
 import { STACK_TAG } from '../../src/names.js';
 import { decryptPolicy, trustPolicy } from '../../src/resources/role.js';
 import { ACCOUNT, CALLER_ARN, type mockAws, REGION, testClients, testStackContext } from '../helpers/aws.js';
+import { type FakeClock, fakeClock } from '../helpers/clock.js';
 import type { ScriptedIO } from '../helpers/io.js';
 
 export type Aws = ReturnType<typeof mockAws>;
@@ -347,9 +348,15 @@ export function mockStack(aws: Aws, overrides: Partial<StackSpec> = {}): StackSp
 /** A command context over the mocked clients: `sleeps` records every wait the command asked for. */
 export function commandContext(
   io: ScriptedIO,
-  opts: { name?: string; yes?: boolean; signal?: AbortSignal; globals?: Partial<GlobalOptions> } = {},
-): CommandContext & { sleeps: number[] } {
-  const sleeps: number[] = [];
+  opts: {
+    name?: string;
+    yes?: boolean;
+    signal?: AbortSignal;
+    globals?: Partial<GlobalOptions>;
+    clock?: FakeClock;
+  } = {},
+): CommandContext & { sleeps: number[]; clock: FakeClock } {
+  const clock = opts.clock ?? fakeClock();
   return {
     globals: {
       name: opts.name ?? STACK,
@@ -363,10 +370,8 @@ export function commandContext(
     env: {},
     signal: opts.signal ?? new AbortController().signal,
     connect: async () => ({ region: REGION, clients: testClients() }),
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    sleeps,
+    clock,
+    sleeps: clock.sleeps,
   };
 }
 

@@ -3,6 +3,7 @@ import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/test.js';
 import { ACCOUNT, mockAws, REGION } from '../helpers/aws.js';
+import { fakeClock } from '../helpers/clock.js';
 import { scriptedIO } from '../helpers/io.js';
 import {
   ALARM_ARN,
@@ -20,11 +21,8 @@ beforeEach(() => aws.reset());
 afterAll(() => aws.restore());
 
 const NOW = Date.parse('2026-11-25T12:00:00.000Z');
-let ids = 0;
-const deps = () => {
-  ids = 0;
-  return { now: () => NOW, newId: () => `00000000-0000-4000-8000-00000000000${++ids}` };
-};
+/** Time fixed at NOW; ids 00000000-0000-4000-8000-000000000001, …002, … */
+const clock = () => fakeClock({ now: NOW });
 const tutorial = JSON.parse(
   readFileSync(new URL('../fixtures/sns-event-tutorial.json', import.meta.url), 'utf8'),
 ) as { Records: Array<Record<string, unknown> & { Sns: Record<string, unknown> }> };
@@ -67,7 +65,7 @@ describe('alarm-to-slack test', () => {
       .on(InvokeCommand)
       .resolves({ StatusCode: 200, Payload: bytes({ delivered: 1 }), LogResult: b64(OK_LOG) });
     const io = scriptedIO({ json: true });
-    await run({ state: 'ALARM' }, commandContext(io), deps());
+    await run({ state: 'ALARM' }, commandContext(io, { clock: clock() }));
 
     const { input, event, record, message } = invoked();
     expect(input).toMatchObject({
@@ -145,7 +143,7 @@ describe('alarm-to-slack test', () => {
       .on(InvokeCommand)
       .resolves({ StatusCode: 200, Payload: bytes({ delivered: 1 }), LogResult: b64(OK_LOG) });
     const io = scriptedIO();
-    await run({}, commandContext(io), deps());
+    await run({}, commandContext(io, { clock: clock() }));
     const out = io.stdout.join('\n');
     expect(out).toContain(
       '✔ mission-lambda delivered the test ALARM alarm to Slack (returned {"delivered":1}).',
@@ -156,7 +154,7 @@ describe('alarm-to-slack test', () => {
   it('sends --state OK as a recovery from ALARM', async () => {
     mockStack(aws);
     aws.lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: bytes({ delivered: 1 }) });
-    await run({ state: 'ok' }, commandContext(scriptedIO()), deps());
+    await run({ state: 'ok' }, commandContext(scriptedIO(), { clock: clock() }));
     const { record, message } = invoked();
     expect(record.Sns.Subject).toBe('OK: "mission-cpu-alarm" in Asia Pacific (Seoul)');
     expect(message).toMatchObject({ NewStateValue: 'OK', OldStateValue: 'ALARM' });
@@ -165,7 +163,7 @@ describe('alarm-to-slack test', () => {
   it('builds a synthetic alarm for <name>-cpu-alarm when the stack has none', async () => {
     mockStack(aws, { alarm: false });
     aws.lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: bytes({ delivered: 1 }) });
-    await run({ state: 'INSUFFICIENT_DATA' }, commandContext(scriptedIO()), deps());
+    await run({ state: 'INSUFFICIENT_DATA' }, commandContext(scriptedIO(), { clock: clock() }));
     const { message } = invoked();
     expect(message).toMatchObject({
       AlarmName: 'mission-cpu-alarm',
@@ -184,7 +182,9 @@ describe('alarm-to-slack test', () => {
 
   it('exits 2 on a bad --state before any AWS call', async () => {
     mockStack(aws);
-    await expect(run({ state: 'PANIC' }, commandContext(scriptedIO()), deps())).rejects.toMatchObject({
+    await expect(
+      run({ state: 'PANIC' }, commandContext(scriptedIO(), { clock: clock() })),
+    ).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining('--state must be one of ALARM, OK, INSUFFICIENT_DATA'),
     });
@@ -207,7 +207,7 @@ describe('alarm-to-slack test when the function fails', () => {
     mockStack(aws);
     fail('Slack answered 403 invalid_token');
     const io = scriptedIO({ json: true });
-    await expect(run({}, commandContext(io), deps())).rejects.toMatchObject({
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
       exitCode: 1,
       message: 'The test alarm failed: Slack answered 403 invalid_token',
       hint: expect.stringContaining(
@@ -250,7 +250,7 @@ describe('alarm-to-slack test when the function fails', () => {
     mockStack(aws);
     fail(errorMessage, errorType);
     const io = scriptedIO({ json: true });
-    await expect(run({}, commandContext(io), deps())).rejects.toMatchObject({
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
       exitCode: 1,
       hint: expect.stringMatching(hint),
     });
@@ -265,7 +265,7 @@ describe('alarm-to-slack test when the function fails', () => {
       `POST https://hooks.slack.com/services/T000/B000/XXXX failed`,
     );
     const io = scriptedIO();
-    await expect(run({}, commandContext(io), deps())).rejects.toMatchObject({ exitCode: 1 });
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({ exitCode: 1 });
     const everything = [...io.stdout, ...io.stderr].join('\n');
     expect(everything).toContain('hooks.slack.com/services/T000/****');
     expect(everything).not.toContain('B000/XXXX');
@@ -283,7 +283,7 @@ describe('alarm-to-slack test when the function fails', () => {
         ),
       );
     const io = scriptedIO({ json: true });
-    await expect(run({}, commandContext(io), deps())).rejects.toMatchObject({
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
       exitCode: 1,
       message: `The function mission-lambda does not exist in ${REGION}.`,
       hint: `Set the stack up first: alarm-to-slack init --name mission --region ${REGION}`,
@@ -295,7 +295,9 @@ describe('alarm-to-slack test when the function fails', () => {
     mockStack(aws, { fn: false, alarm: false });
     aws.lambda.on(InvokeCommand).rejects(awsError('ResourceNotFoundException', 404, 'Function not found'));
     const io = scriptedIO();
-    await expect(run({}, commandContext(io, { name: 'alarm-to-slack' }), deps())).rejects.toMatchObject({
+    await expect(
+      run({}, commandContext(io, { name: 'alarm-to-slack', clock: clock() })),
+    ).rejects.toMatchObject({
       hint: `Set the stack up first: alarm-to-slack init --region ${REGION}`,
     });
     expect(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.FunctionName).toBe(

@@ -5,6 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { INVOCATION_FILTER, readInvocations } from '../../src/aws/logs.js';
 import { run } from '../../src/commands/test.js';
 import { mockAws } from '../helpers/aws.js';
+import { fakeClock } from '../helpers/clock.js';
 import { scriptedIO } from '../helpers/io.js';
 import { callNames, commandContext, LOG_GROUP, mockStack } from '../teardown/mock-stack.js';
 
@@ -15,21 +16,8 @@ afterAll(() => aws.restore());
 const START = Date.parse('2026-11-25T12:00:00.000Z');
 const REQ = '6f1c2e3d-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
 
-/** A clock that only the injected sleep moves. */
-function fakeTime() {
-  let t = START;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    deps: {
-      now: () => t,
-      sleep: async (ms: number) => {
-        sleeps.push(ms);
-        t += ms;
-      },
-    },
-  };
-}
+/** A clock that only the (instant, recorded) sleeps move. */
+const fakeTime = () => fakeClock({ now: START });
 
 const events = (...messages: string[]) => ({
   events: messages.map((message, i) => ({ message, timestamp: START + 5000 + i, logStreamName: 's' })),
@@ -52,7 +40,7 @@ describe('alarm-to-slack test --through-alarm', () => {
       .resolves(DELIVERED);
     const time = fakeTime();
     const io = scriptedIO({ json: true });
-    await run({ state: 'ALARM', throughAlarm: true }, commandContext(io), time.deps);
+    await run({ state: 'ALARM', throughAlarm: true }, commandContext(io, { clock: time }));
 
     expect(states()).toEqual([
       {
@@ -103,7 +91,7 @@ describe('alarm-to-slack test --through-alarm', () => {
     mockStack(aws);
     aws.logs.on(FilterLogEventsCommand).resolves(DELIVERED);
     const io = scriptedIO();
-    await run({ throughAlarm: true }, commandContext(io), fakeTime().deps);
+    await run({ throughAlarm: true }, commandContext(io, { clock: fakeTime() }));
     expect(io.stdout.join('\n')).toMatch(
       /✔ mission-cpu-alarm → SNS → mission-lambda → Slack: the ALARM notification was delivered \(seen in the logs after 0 s\)\.\n {2}mission-cpu-alarm was set back to OK/,
     );
@@ -113,7 +101,7 @@ describe('alarm-to-slack test --through-alarm', () => {
     mockStack(aws, { subscriptions: [] });
     const time = fakeTime();
     const io = scriptedIO({ json: true });
-    await expect(run({ throughAlarm: true }, commandContext(io), time.deps)).rejects.toMatchObject({
+    await expect(run({ throughAlarm: true }, commandContext(io, { clock: time }))).rejects.toMatchObject({
       exitCode: 1,
       message: 'Not delivered: the chain stopped at the subscription.',
       hint: expect.stringContaining('alarm-to-slack init --name mission'),
@@ -140,7 +128,9 @@ describe('alarm-to-slack test --through-alarm', () => {
   it('says the chain stopped at the permission when SNS may not invoke the function', async () => {
     mockStack(aws, { permission: 'none' });
     const io = scriptedIO({ json: true });
-    await expect(run({ throughAlarm: true }, commandContext(io), fakeTime().deps)).rejects.toMatchObject({
+    await expect(
+      run({ throughAlarm: true }, commandContext(io, { clock: fakeTime() })),
+    ).rejects.toMatchObject({
       message: 'Not delivered: the chain stopped at the permission.',
     });
     expect(io.resultJson).toMatchObject({
@@ -162,7 +152,9 @@ describe('alarm-to-slack test --through-alarm', () => {
         ),
       );
     const io = scriptedIO({ json: true });
-    await expect(run({ throughAlarm: true }, commandContext(io), fakeTime().deps)).rejects.toMatchObject({
+    await expect(
+      run({ throughAlarm: true }, commandContext(io, { clock: fakeTime() })),
+    ).rejects.toMatchObject({
       message: 'Not delivered: the chain stopped at the function.',
       hint: expect.stringContaining('Slack rejected the webhook'),
     });
@@ -175,7 +167,9 @@ describe('alarm-to-slack test --through-alarm', () => {
   it('exits 1 saying to run init when the alarm does not exist, changing nothing', async () => {
     mockStack(aws, { alarm: false });
     const io = scriptedIO({ json: true });
-    await expect(run({ throughAlarm: true }, commandContext(io), fakeTime().deps)).rejects.toMatchObject({
+    await expect(
+      run({ throughAlarm: true }, commandContext(io, { clock: fakeTime() })),
+    ).rejects.toMatchObject({
       exitCode: 1,
       message: 'Not delivered: the chain stopped at the alarm.',
       hint: expect.stringContaining(
@@ -190,7 +184,7 @@ describe('alarm-to-slack test --through-alarm', () => {
     mockStack(aws);
     const io = scriptedIO({ json: true });
     await expect(
-      run({ state: 'INSUFFICIENT_DATA', throughAlarm: true }, commandContext(io), fakeTime().deps),
+      run({ state: 'INSUFFICIENT_DATA', throughAlarm: true }, commandContext(io, { clock: fakeTime() })),
     ).rejects.toMatchObject({ message: 'Not delivered: the chain stopped at the alarm-actions.' });
     expect(states()).toEqual([]);
     expect(io.resultJson).toMatchObject({ error: expect.stringContaining('no INSUFFICIENT_DATA actions') });
@@ -199,7 +193,7 @@ describe('alarm-to-slack test --through-alarm', () => {
   it('passes through another state first when the alarm is already in the one asked for', async () => {
     mockStack(aws, { alarmState: 'ALARM' });
     aws.logs.on(FilterLogEventsCommand).resolves(DELIVERED);
-    await run({ throughAlarm: true }, commandContext(scriptedIO()), fakeTime().deps);
+    await run({ throughAlarm: true }, commandContext(scriptedIO(), { clock: fakeTime() }));
     expect(states().map((s) => s.StateValue)).toEqual(['OK', 'ALARM', 'OK']);
   });
 
@@ -207,7 +201,7 @@ describe('alarm-to-slack test --through-alarm', () => {
     mockStack(aws, { alarmState: 'ALARM' });
     aws.logs.on(FilterLogEventsCommand).resolves(DELIVERED);
     const io = scriptedIO({ json: true });
-    await run({ state: 'OK', throughAlarm: true }, commandContext(io), fakeTime().deps);
+    await run({ state: 'OK', throughAlarm: true }, commandContext(io, { clock: fakeTime() }));
     expect(states().map((s) => s.StateValue)).toEqual(['OK']);
     expect(io.resultJson).toMatchObject({ ok: true, restoredToOk: false });
   });
@@ -243,17 +237,17 @@ describe('interrupting --through-alarm', () => {
     mockStack(aws);
     const controller = new AbortController();
     const time = fakeTime();
-    const deps = {
-      now: time.deps.now,
+    const clock = {
+      ...time,
       sleep: async (ms: number) => {
-        await time.deps.sleep(ms);
+        await time.sleep(ms);
         controller.abort();
         throw new DOMException('This operation was aborted', 'AbortError');
       },
     };
     const io = scriptedIO({ json: true });
     await expect(
-      run({ throughAlarm: true }, commandContext(io, { signal: controller.signal }), deps),
+      run({ throughAlarm: true }, commandContext(io, { signal: controller.signal, clock })),
     ).rejects.toMatchObject({ exitCode: 130 });
     expect(states().map((s) => s.StateValue)).toEqual(['ALARM', 'OK']);
     expect(io.stdout).toEqual([]);

@@ -3,7 +3,8 @@ import { instanceLabel } from '../../aws/instances.js';
 import type { Asker, Choice } from '../../io/types.js';
 import { type AlarmFound, findAlarm } from '../../resources/alarm.js';
 import type { StackContext } from '../../resources/context.js';
-import { type FunctionFound, findFunction } from '../../resources/function.js';
+import { findFunction } from '../../resources/function.js';
+import type { FunctionFound } from '../../resources/function-spec.js';
 import { validateInstanceId } from '../../validate.js';
 
 /** Everything `init` needs to know from the user, resolved and validated (flag → env → prompt → default). */

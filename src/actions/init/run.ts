@@ -3,16 +3,16 @@ import { awsMessage, CancelledError, CliError, describeError, EXIT, InterruptedE
 import type { IO } from '../../io/types.js';
 import type { PlanItem, StackContext } from '../../resources/context.js';
 import { postToSlack, slackHint } from '../../slack.js';
-import { type RunReport, runSteps } from '../../steps/runner.js';
 import { maskWebhookUrl } from '../../validate.js';
 import { cliCommand } from '../hints.js';
 import type { TestAlarmOutcome } from '../test-alarm.js';
 import type { InitAnswers } from './answers.js';
 import { discover } from './discover.js';
 import { buildPlan, hasChanges, planCiphertext, planTable } from './plan.js';
-import { buildSteps } from './steps.js';
+import { buildSteps, type InitReport } from './steps.js';
 import {
   type InitResources,
+  leftBehindList,
   resourcesAfter,
   type SummaryInput,
   summaryHuman,
@@ -25,8 +25,6 @@ export interface RunInitOptions {
   identity: Identity;
   answers: InitAnswers;
   signal?: AbortSignal | undefined;
-  /** Clock for durations (tests and benchmarks may inject one). */
-  now?: () => number;
   /** Milliseconds to wait for Slack's answer to the verification message. */
   slackTimeoutMs?: number;
 }
@@ -35,7 +33,7 @@ export interface InitOutcome {
   ok: boolean;
   dryRun: boolean;
   plan: PlanItem[];
-  report?: RunReport;
+  report?: InitReport;
   resources?: InitResources;
   testAlarm?: TestAlarmOutcome;
 }
@@ -48,7 +46,7 @@ async function verifyWebhook(
 ): Promise<void> {
   const { io, stack, identity, answers } = opts;
   io.progress.start('verify-webhook', `Slack webhook ${maskWebhookUrl(url)}`);
-  const started = performance.now();
+  const started = stack.clock.now();
   const answer = await postToSlack(
     url,
     {
@@ -60,7 +58,7 @@ async function verifyWebhook(
     if (signal?.aborted) throw new InterruptedError('Interrupted; nothing was changed.');
     throw error;
   });
-  const ms = performance.now() - started;
+  const ms = stack.clock.now() - started;
   if (!answer.ok) {
     const said = answer.status
       ? `Slack answered ${answer.status} ${answer.body || '(empty body)'}`
@@ -113,7 +111,7 @@ async function offerTestAlarm(
 export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
   const { io, stack, identity, answers } = opts;
   const signal = opts.signal ?? stack.signal;
-  const now = opts.now ?? (() => performance.now());
+  const now = () => stack.clock.now();
   const stopIfAborted = () => {
     if (signal?.aborted) throw new InterruptedError('Interrupted; nothing was changed.');
   };
@@ -153,16 +151,15 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
 
   // The summary's duration is the work's, not the time spent reading prompts.
   const started = now();
-  const leftBehind = new Map<string, string[]>();
-  const report = await runSteps(buildSteps(stack, discovered, answers, cipher, leftBehind), {
+  const report = await buildSteps(stack, discovered, answers, cipher).run({
     progress: io.progress,
     rollback: answers.rollback,
     signal,
-    now,
+    clock: stack.clock,
   });
 
   const ms = now() - started;
-  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms, leftBehind };
+  const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms };
   const resources = resourcesAfter(summary);
   if (report.ok && io.interactive) summary.testAlarm = await offerTestAlarm(opts, resources.topicArn);
   io.result(summaryHuman(summary, io.style), summaryJson(summary));
@@ -176,7 +173,7 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     );
   }
   if (report.failure) {
-    const remains = Object.values(resources).some((v) => v !== null) || leftBehind.size > 0;
+    const remains = Object.values(resources).some((v) => v !== null) || leftBehindList(report).length > 0;
     throw new CliError(`init failed at "${report.failure.title}": ${awsMessage(report.failure.error)}`, {
       hint: remains
         ? `\`${cliCommand(stack, 'teardown')}\` removes what remains of the stack.`

@@ -2,15 +2,15 @@ import type { Identity } from '../../aws/identity.js';
 import { awsMessage } from '../../errors.js';
 import { formatDuration } from '../../io/terminal.js';
 import type { Style } from '../../io/types.js';
+import { leftBehindBy } from '../../resources/cleanup.js';
 import type { StackContext } from '../../resources/context.js';
-import type { RunReport, StepDone } from '../../steps/runner.js';
 import { maskWebhookUrl } from '../../validate.js';
 import { scopeFlags } from '../hints.js';
 import type { TestAlarmOutcome } from '../test-alarm.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 import type { CiphertextPlan } from './plan.js';
-import { STEP } from './steps.js';
+import { type InitReport, STEP } from './steps.js';
 
 export function identityLine(identity: Identity, region: string): string {
   return `Account ${identity.account} (${identity.arn}) · Region ${region}`;
@@ -33,16 +33,17 @@ export interface SummaryInput {
   answers: InitAnswers;
   discovered: Discovered;
   cipher: CiphertextPlan;
-  report: RunReport;
+  report: InitReport;
   testAlarm?: TestAlarmOutcome | undefined;
   ms: number;
-  /** What failed steps left behind (their own cleanup failed, or --no-rollback), by step id. */
-  leftBehind?: ReadonlyMap<string, string[]> | undefined;
 }
 
-/** Everything failed steps left behind, e.g. ["Lambda function mission-lambda"]. */
-export function leftBehindList(input: SummaryInput): string[] {
-  return [...(input.leftBehind?.values() ?? [])].flat();
+/**
+ * Everything failed steps left behind (their own cleanup failed, or --no-rollback), e.g.
+ * ["Lambda function mission-lambda"]: read off the errors they threw.
+ */
+export function leftBehindList(report: Pick<InitReport, 'steps'>): string[] {
+  return report.steps.flatMap((s) => (s.status === 'failed' ? leftBehindBy(s.cause) : []));
 }
 
 /**
@@ -52,30 +53,26 @@ export function leftBehindList(input: SummaryInput): string[] {
  */
 export function resourcesAfter(input: SummaryInput): InitResources {
   const { report, discovered: d, stack } = input;
-  const rolledBack = new Set(input.report.undone.filter((u) => u.ok).map((u) => u.id));
-  const pick = (
-    id: string,
-    field: 'arn' | 'name',
-    before: string | undefined,
-    leftOver?: string,
-  ): string | null => {
-    const result: StepDone | undefined = report.results.get(id);
-    const value =
-      result && !rolledBack.has(id) ? (result.value as Record<string, unknown> | undefined) : undefined;
-    const fromStep = value?.[field];
-    if (typeof fromStep === 'string') return fromStep;
-    return before ?? (input.leftBehind?.has(id) ? (leftOver ?? null) : null);
+  const rolledBack = new Set(report.undone.filter((u) => u.ok).map((u) => u.id));
+  const failedLeaving = new Set(
+    report.steps.filter((s) => s.status === 'failed' && leftBehindBy(s.cause).length > 0).map((s) => s.id),
+  );
+  const v = report.values;
+  /** The step's own value unless its undo succeeded; then what existed before, or what its failure left. */
+  const pick = (id: string, fromStep: string | undefined, before: string | undefined, leftOver?: string) => {
+    if (fromStep !== undefined && !rolledBack.has(id)) return fromStep;
+    return before ?? (failedLeaving.has(id) ? (leftOver ?? null) : null);
   };
-  const keyArn = pick(STEP.key, 'arn', d.key?.arn);
+  const keyArn = pick(STEP.key, v.key?.arn, d.key?.arn);
   return {
-    topicArn: pick(STEP.topic, 'arn', d.topic?.arn, stack.arns.topicArn),
+    topicArn: pick(STEP.topic, v.topic?.arn, d.topic?.arn, stack.arns.topicArn),
     keyArn,
     keyAlias: keyArn ? stack.names.keyAlias : null,
-    roleArn: pick(STEP.role, 'arn', d.role?.arn, stack.arns.roleArn),
-    functionArn: pick(STEP.fn, 'arn', d.fn?.arn, stack.arns.functionArn),
-    subscriptionArn: pick(STEP.subscription, 'arn', d.subscriptions[0]?.arn),
-    alarmArn: pick(STEP.alarm, 'arn', d.alarm?.arn, stack.arns.alarmArn),
-    logGroupName: pick(STEP.logGroup, 'name', d.logGroup?.name, stack.names.logGroup),
+    roleArn: pick(STEP.role, v.role?.arn, d.role?.arn, stack.arns.roleArn),
+    functionArn: pick(STEP.fn, v.function?.arn, d.fn?.arn, stack.arns.functionArn),
+    subscriptionArn: pick(STEP.subscription, v.subscription?.arn, d.subscriptions[0]?.arn),
+    alarmArn: pick(STEP.alarm, v.alarm?.arn, d.alarm?.arn, stack.arns.alarmArn),
+    logGroupName: pick(STEP.logGroup, v[STEP.logGroup]?.name, d.logGroup?.name, stack.names.logGroup),
   };
 }
 
@@ -90,7 +87,7 @@ export function summaryJson(input: SummaryInput): Record<string, unknown> {
     steps: report.steps.map((s) => ({ id: s.id, status: s.status, ms: Math.round(s.ms) })),
   };
   if (report.failure) {
-    const left = leftBehindList(input);
+    const left = leftBehindList(input.report);
     doc.error = { step: report.failure.id, message: awsMessage(report.failure.error) };
     // True when everything this run did was undone (nothing to undo counts); false with --no-rollback.
     doc.rolledBack = input.answers.rollback && report.undone.every((u) => u.ok) && left.length === 0;
@@ -168,8 +165,8 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
       );
     else if (report.undone.length > 0)
       lines.push(`Rolled back what this run did (${report.undone.map((u) => u.title).join(', ')}).`);
-    else if (leftBehindList(input).length === 0) lines.push('Nothing had been changed yet.');
-    const left = leftBehindList(input);
+    else if (leftBehindList(input.report).length === 0) lines.push('Nothing had been changed yet.');
+    const left = leftBehindList(input.report);
     if (left.length > 0)
       lines.push(
         answers.rollback

@@ -1,12 +1,12 @@
+import type { StackNames } from '../names.js';
 import { REGION_NAMES } from '../regions.js';
-import type { AlarmFound } from '../resources/alarm.js';
-import type { StackContext } from '../resources/context.js';
 import type { AlarmState } from '../validate.js';
 
 /**
- * The SNS event `alarm-to-slack test` sends to the function: the shape of the tutorial's console test
- * event (test/fixtures/sns-event-tutorial.json), wrapping a CloudWatch alarm message built from the
- * stack's real alarm when it exists, otherwise a synthetic one for `<name>-cpu-alarm`.
+ * CloudWatch alarm notifications as SNS delivers them to Lambda: the test event `alarm-to-slack test`
+ * sends (the shape of the tutorial's console test event, test/fixtures/sns-event-tutorial.json, wrapping
+ * a message built from the stack's real alarm when it exists, otherwise a synthetic one for
+ * `<name>-cpu-alarm`), and the samples `preview` formats (./sample.ts).
  */
 export interface CloudWatchAlarmMessage {
   AlarmName: string;
@@ -68,10 +68,35 @@ export function cloudWatchTime(date: Date): string {
   return date.toISOString().replace(/Z$/, '+0000');
 }
 
+/** What a message says of the stack's alarm (the fields of resources/alarm.ts's AlarmFound it reads). */
+export interface AlarmFacts {
+  arn: string;
+  name: string;
+  description: string | undefined;
+  namespace: string | undefined;
+  metricName: string | undefined;
+  statistic: string | undefined;
+  instanceId: string | undefined;
+  threshold: number | undefined;
+  period: number | undefined;
+  evaluationPeriods: number | undefined;
+  comparisonOperator: string | undefined;
+  alarmActions: string[];
+  okActions: string[];
+}
+
+/** Where the stack is: its names, account, region and the alarm's derived ARN. */
+export interface StackWhere {
+  names: StackNames;
+  account: string;
+  region: string;
+  arns: { alarmArn: string };
+}
+
 /** Built from the real alarm when found; synthetic (the init defaults) otherwise. */
 export function buildAlarmMessage(opts: {
-  stack: StackContext;
-  alarm: AlarmFound | undefined;
+  stack: StackWhere;
+  alarm: AlarmFacts | undefined;
   state: AlarmState;
   now: Date;
   topicArn: string;

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { partitionOf, stackArns, stackNames } from '../names.js';
+import type { AlarmState } from '../validate.js';
 import {
   buildSnsEvent,
   type CloudWatchAlarmMessage,
   cloudWatchTime,
   regionDisplayName,
   type SnsTestEvent,
-} from './actions/test-event.js';
-import { partitionOf, stackArns, stackNames } from './names.js';
-import type { AlarmState } from './validate.js';
+} from './alarm-message.js';
 
 /**
  * A realistic sample of what CloudWatch publishes for the stack's CPU alarm (the shape of
@@ -79,8 +78,8 @@ export function sampleAlarmMessage(opts: SampleAlarmOptions): CloudWatchAlarmMes
 }
 
 /** The sample wrapped in the SNS event Lambda would receive. */
-export function sampleSnsEvent(opts: SampleAlarmOptions & { newId?: () => string }): SnsTestEvent {
-  const newId = opts.newId ?? randomUUID;
+export function sampleSnsEvent(opts: SampleAlarmOptions & { newId: () => string }): SnsTestEvent {
+  const { newId } = opts;
   const account = opts.account ?? SAMPLE_ACCOUNT;
   const names = stackNames(opts.stack);
   const { topicArn } = stackArns(names, {

@@ -1,0 +1,60 @@
+import type { Tags } from './context.js';
+
+/**
+ * The notifier function `<name>-lambda` as this stack wants it: its settings and the shapes of what is
+ * found and desired. No SDK import, so that `preview` (which needs the timeout) and the modules that
+ * create, update or restore the function can all use it.
+ */
+export const RUNTIME = 'nodejs24.x';
+export const HANDLER = 'index.handler';
+export const MEMORY_MB = 128;
+export const TIMEOUT_S = 15;
+/** x86_64: available for every runtime in every region and partition; kept stable across runs. */
+export const ARCHITECTURE = 'x86_64';
+
+export interface FunctionEnvironment {
+  kmsEncryptedHookUrl: string;
+  slackChannel: string;
+  slackMention: string;
+}
+
+export interface FunctionFound {
+  arn: string;
+  runtime: string | undefined;
+  handler: string | undefined;
+  role: string | undefined;
+  memorySize: number | undefined;
+  timeout: number | undefined;
+  codeSha256: string | undefined;
+  kmsKeyArn: string | undefined;
+  environment: Record<string, string>;
+  lastModified: string | undefined;
+  state: string | undefined;
+  lastUpdateStatus: string | undefined;
+  tags: Tags;
+  /** Presigned URL of the current code (valid ~10 minutes); downloaded only to undo a code update. */
+  codeLocation?: string | undefined;
+  description?: string | undefined;
+  /** Set when Lambda could not decrypt the environment for the caller (Environment.Error). */
+  environmentError?: string | undefined;
+  /** Set when the caller may not list the function's tags (GetFunction's TagsError): `tags` is then unknown. */
+  tagsError?: string | undefined;
+}
+
+export interface FunctionDesired {
+  roleArn: string;
+  keyArn: string;
+  environment: FunctionEnvironment;
+  zip: Uint8Array;
+  /** base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
+  codeSha256: string;
+}
+
+/** The variables we set: the ciphertext always; channel and mention only when non-empty. */
+export function environmentVariables(env: FunctionEnvironment): Record<string, string> {
+  return {
+    kmsEncryptedHookUrl: env.kmsEncryptedHookUrl,
+    ...(env.slackChannel ? { slackChannel: env.slackChannel } : {}),
+    ...(env.slackMention ? { slackMention: env.slackMention } : {}),
+  };
+}
