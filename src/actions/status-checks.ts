@@ -1,192 +1,31 @@
-import type { FunctionMetrics } from '../aws/metrics.js';
-import { STACK_TAG } from '../names.js';
-import { ownership, type StackContext, type Tags } from '../resources/context.js';
-import { samePolicy } from '../resources/policy-document.js';
-import { decryptPolicy, trustPolicy } from '../resources/role.js';
-import type { StackFound } from './discover-stack.js';
-import { awsCommand, day, initCommand, keyRecoveryCommand } from './hints.js';
-import { evaluateDelivery, evaluateFunction } from './status-links.js';
+import type { StackContext } from '../resources/context.js';
+import { checkKey, checkLogGroup, checkRole, checkTopic } from './status-core.js';
+import {
+  checkAlarm,
+  checkErrors,
+  checkFunction,
+  checkPermission,
+  checkSubscription,
+} from './status-links.js';
+import type { CheckResult, StatusCheck, StatusFound } from './status-types.js';
 
 /**
- * `status`: one row per resource (present, healthy, what matters about it) and one problem per thing
- * that is wrong, each with the command that fixes it. Pure: everything AWS said is in `StatusFound`.
+ * `status`: one check per resource, in the order of the table. Adding a resource to the stack is adding
+ * its check here. Pure: everything AWS said is in `StatusFound`.
  */
-export interface StatusFound extends StackFound {
-  /** undefined when CloudWatch metrics could not be read. */
-  metrics: FunctionMetrics | undefined;
-}
+export const STATUS_CHECKS: readonly StatusCheck[] = [
+  checkTopic,
+  checkKey,
+  checkRole,
+  checkLogGroup,
+  checkFunction,
+  checkPermission,
+  checkSubscription,
+  checkAlarm,
+  checkErrors,
+];
 
-export interface StatusRow {
-  resource: string;
-  name: string;
-  present: boolean;
-  healthy: boolean;
-  /** One line for the human table. */
-  summary: string;
-  details: Record<string, unknown>;
-}
-
-export interface Problem {
-  resource: string;
-  problem: string;
-  fix: string;
-}
-
-export const short = (arn: string) => arn.split(':').pop() ?? arn;
-
-export function owner(tags: Tags, stack: string): { note: string; owner: string | null } {
-  const own = ownership(tags, stack);
-  if (own === 'ours') return { note: '', owner: stack };
-  if (own === 'other-stack')
-    return {
-      note: ` (tagged for stack ${tags[STACK_TAG]}: teardown skips it)`,
-      owner: tags[STACK_TAG] ?? null,
-    };
-  return { note: ' (not tagged for this stack: teardown skips it)', owner: null };
-}
-
-export function evaluate(stack: StackContext, f: StatusFound): { rows: StatusRow[]; problems: Problem[] } {
-  const { names, arns } = stack;
-  const rows: StatusRow[] = [];
-  const problems: Problem[] = [];
-  const init = initCommand(stack);
-  const row = (r: StatusRow) => rows.push(r);
-  const problem = (resource: string, text: string, fix = init) =>
-    problems.push({ resource, problem: text, fix });
-  const missing = (resource: string, name: string, why: string, counts = true) => {
-    row({
-      resource,
-      name,
-      present: false,
-      healthy: !counts,
-      // Not counted: it cannot exist without its parent, whose absence is the problem reported.
-      summary: counts ? 'missing' : `missing (${why})`,
-      details: {},
-    });
-    if (counts) problem(resource, `${name} is missing: ${why}`);
-  };
-
-  // Topic
-  if (f.topic) {
-    const o = owner(f.topic.tags, names.stack);
-    row({
-      resource: 'SNS topic',
-      name: names.topic,
-      present: true,
-      healthy: true,
-      summary: `present${o.note}`,
-      details: { arn: f.topic.arn, owner: o.owner },
-    });
-  } else missing('SNS topic', names.topic, 'alarms have nowhere to go.');
-
-  // Key
-  if (f.key) {
-    const k = f.key;
-    const o = owner(k.tags, names.stack);
-    const healthy = k.state === 'Enabled';
-    const when = k.deletionDate ? ` (deleted on ${day(k.deletionDate)})` : '';
-    row({
-      resource: 'KMS key',
-      name: names.keyAlias,
-      present: true,
-      healthy,
-      summary: `${k.state}${k.state === 'PendingDeletion' ? when : ''}, key ${k.keyId}${o.note}`,
-      details: {
-        keyId: k.keyId,
-        arn: k.arn,
-        state: k.state,
-        deletionDate: k.deletionDate?.toISOString() ?? null,
-        owner: o.owner,
-      },
-    });
-    const keep = keyRecoveryCommand(stack, k.keyId);
-    const replace = initCommand(stack, '--webhook-url <url>');
-    if (k.state === 'PendingDeletion')
-      problem(
-        'KMS key',
-        `the key is pending deletion${when}: the function cannot decrypt the webhook.`,
-        `${keep} (or ${replace}, which replaces the key)`,
-      );
-    else if (k.state === 'Disabled')
-      problem(
-        'KMS key',
-        'the key is disabled: the function cannot decrypt the webhook.',
-        `${awsCommand(stack, `kms enable-key --key-id ${k.keyId}`)} (or ${replace})`,
-      );
-    else if (!healthy) problem('KMS key', `the key is ${k.state}.`, replace);
-  } else missing('KMS key', names.keyAlias, 'the webhook URL cannot be decrypted.');
-
-  // Role
-  if (f.role) {
-    const r = f.role;
-    const o = owner(r.tags, names.stack);
-    const trustOk = samePolicy(r.trustPolicy, trustPolicy());
-    const basicOk = r.attachedPolicyArns.includes(arns.basicExecutionPolicyArn);
-    const decryptOk = f.key ? samePolicy(r.decryptPolicy, decryptPolicy(stack, f.key.arn)) : undefined;
-    const extra = [
-      ...r.attachedPolicyArns.filter((a) => a !== arns.basicExecutionPolicyArn).map(short),
-      ...r.inlinePolicyNames.filter((n) => n !== names.policy),
-    ];
-    const wrong = [
-      trustOk ? '' : 'trust policy (lambda.amazonaws.com)',
-      basicOk ? '' : 'AWSLambdaBasicExecutionRole attachment',
-      decryptOk === false ? `${names.policy} (kms:Decrypt on the key, LambdaFunctionName condition)` : '',
-    ].filter(Boolean);
-    row({
-      resource: 'IAM role',
-      name: names.role,
-      present: true,
-      healthy: wrong.length === 0,
-      summary:
-        (wrong.length
-          ? `not as expected: ${wrong.join(', ')}`
-          : 'trust, basic execution and kms:Decrypt policies as expected') +
-        (decryptOk === undefined ? '; kms:Decrypt not checked (no key)' : '') +
-        (extra.length ? `; also: ${extra.join(', ')}` : '') +
-        o.note,
-      details: {
-        arn: r.arn,
-        trustPolicy: trustOk,
-        basicExecution: basicOk,
-        decryptPolicy: decryptOk ?? null,
-        otherPolicies: extra,
-        owner: o.owner,
-      },
-    });
-    if (wrong.length)
-      problem(
-        'IAM role',
-        `the role's ${wrong.join(', ')} ${wrong.length > 1 ? 'are' : 'is'} not as expected.`,
-      );
-  } else missing('IAM role', names.role, 'the function has no identity to run with.');
-
-  // Log group
-  if (f.logGroup) {
-    const l = f.logGroup;
-    const o = owner(l.tags, names.stack);
-    const healthy = l.retentionDays !== undefined;
-    row({
-      resource: 'Log group',
-      name: names.logGroup,
-      present: true,
-      healthy,
-      summary: `retention ${healthy ? `${l.retentionDays} days` : 'none: logs never expire'}${o.note}`,
-      details: { retentionDays: l.retentionDays ?? null, owner: o.owner },
-    });
-    if (!healthy)
-      problem(
-        'Log group',
-        'its logs never expire and grow forever.',
-        initCommand(stack, '--log-retention-days 30'),
-      );
-  } else
-    missing(
-      'Log group',
-      names.logGroup,
-      'Lambda would create it on the next run without a retention (logs kept forever).',
-    );
-
-  evaluateFunction(stack, f, row, problem, missing);
-  evaluateDelivery(stack, f, row, problem, missing);
-  return { rows, problems };
+export function evaluate(stack: StackContext, found: StatusFound): CheckResult {
+  const results = STATUS_CHECKS.map((check) => check(stack, found));
+  return { rows: results.flatMap((r) => r.rows), problems: results.flatMap((r) => r.problems) };
 }

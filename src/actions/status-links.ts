@@ -1,10 +1,10 @@
-import type { StackContext } from '../resources/context.js';
 import { RUNTIME } from '../resources/function-spec.js';
 import { snsPermission } from './chain.js';
 import { awsCommand, cliCommand, initCommand } from './hints.js';
-import { owner, type StatusFound, type StatusRow, short } from './status-checks.js';
+import { collector, owner, type StatusCheck, short } from './status-types.js';
 
-/** `status` checks of the function and the links that deliver to it: permission, subscription, alarm. */
+/** `status` checks of the function and the links that deliver to it: permission, subscription, alarm, errors. */
+
 /** Lambda's "2026-11-20T09:12:03.114+0000" as "2026-11-20 09:12 UTC". */
 function readableTime(time: string | undefined): string {
   if (!time) return 'unknown';
@@ -12,21 +12,13 @@ function readableTime(time: string | undefined): string {
   return m ? `${m[1]} ${m[2]} UTC` : time;
 }
 
-export type RowFn = (r: StatusRow) => void;
-export type ProblemFn = (resource: string, text: string, fix?: string) => void;
-export type MissingFn = (resource: string, name: string, why: string, counts?: boolean) => void;
-
-export function evaluateFunction(
-  stack: StackContext,
-  f: StatusFound,
-  row: RowFn,
-  problem: ProblemFn,
-  missing: MissingFn,
-) {
+/** The notifier: runtime, encryption with the stack key, role, state. */
+export const checkFunction: StatusCheck = (stack, f) => {
   const { names, arns } = stack;
+  const { result, row, problem, missing } = collector(stack);
   if (!f.fn) {
     missing('Lambda function', names.functionName, 'nothing posts alarms to Slack.');
-    return;
+    return result;
   }
   const fn = f.fn;
   const o = owner(fn.tags, names.stack);
@@ -65,19 +57,15 @@ export function evaluateFunction(
     },
   });
   for (const issue of issues) problem('Lambda function', `${names.functionName}: ${issue}.`);
-}
+  return result;
+};
 
-export function evaluateDelivery(
-  stack: StackContext,
-  f: StatusFound,
-  row: RowFn,
-  problem: ProblemFn,
-  missing: MissingFn,
-) {
+/** May SNS invoke the function from the topic (and only from it)? */
+export const checkPermission: StatusCheck = (stack, f) => {
   const { names, arns } = stack;
+  const { result, row, problem, missing } = collector(stack);
   const topicArn = f.topic?.arn ?? arns.topicArn;
-
-  // Permission (only meaningful with a function).
+  // Only meaningful with a function.
   if (f.fn) {
     const verdict = snsPermission(f.permissions, topicArn, stack.account);
     const sids = f.permissions.map((p) => p.sid);
@@ -109,8 +97,14 @@ export function evaluateDelivery(
       );
     }
   } else missing('Lambda permission', `${names.topic} → ${names.functionName}`, 'needs the function', false);
+  return result;
+};
 
-  // Subscription (only meaningful with a topic).
+/** Does the topic deliver to the function, exactly once? */
+export const checkSubscription: StatusCheck = (stack, f) => {
+  const { names } = stack;
+  const { result, row, problem, missing } = collector(stack);
+  // Only meaningful with a topic.
   if (f.topic) {
     const n = f.subscriptions.length;
     row({
@@ -130,8 +124,14 @@ export function evaluateDelivery(
         awsCommand(stack, `sns unsubscribe --subscription-arn ${extra.arn}`),
       );
   } else missing('SNS subscription', `${names.topic} → ${names.functionName}`, 'needs the topic', false);
+  return result;
+};
 
-  // Alarm: optional (init --no-alarm), so its absence is not a problem.
+/** The stack's CPU alarm: optional (init --no-alarm), so its absence is not a problem. */
+export const checkAlarm: StatusCheck = (stack, f) => {
+  const { names, arns } = stack;
+  const { result, row, problem } = collector(stack);
+  const topicArn = f.topic?.arn ?? arns.topicArn;
   if (f.alarm) {
     const a = f.alarm;
     const o = owner(a.tags, names.stack);
@@ -179,7 +179,13 @@ export function evaluateDelivery(
       details: {},
     });
   }
+  return result;
+};
 
+/** The function's errors over the last 24 hours. */
+export const checkErrors: StatusCheck = (stack, f) => {
+  const { names } = stack;
+  const { result, problem } = collector(stack);
   if (f.metrics && f.metrics.errors > 0) {
     problem(
       'Lambda function',
@@ -187,4 +193,5 @@ export function evaluateDelivery(
       `${cliCommand(stack, 'test')} (and ${awsCommand(stack, `logs tail ${names.logGroup} --since 24h`)})`,
     );
   }
-}
+  return result;
+};

@@ -4,7 +4,8 @@ import type { IO, Style } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
 import { discoverStack } from './discover-stack.js';
 import { initCommand } from './hints.js';
-import { evaluate, type Problem, type StatusFound, type StatusRow } from './status-checks.js';
+import { evaluate } from './status-checks.js';
+import type { Problem, StatusFound, StatusRow } from './status-types.js';
 import { table } from './table.js';
 
 /**
