@@ -3,10 +3,10 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DeleteRetentionPolicyCommand,
-  DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
   type LogGroup,
   PutRetentionPolicyCommand,
+  paginateDescribeLogGroups,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
@@ -53,15 +53,14 @@ export async function findLogGroup(ctx: StackContext): Promise<LogGroupFound | u
 
 async function describeGroup(ctx: StackContext): Promise<LogGroup | undefined> {
   const name = ctx.names.logGroup;
-  let nextToken: string | undefined;
-  do {
-    const out = await ctx.clients
-      .get(CloudWatchLogsClient)
-      .send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }));
-    const match = out.logGroups?.find((g) => g.logGroupName === name);
+  const pages = paginateDescribeLogGroups(
+    { client: ctx.clients.get(CloudWatchLogsClient) },
+    { logGroupNamePrefix: name },
+  );
+  for await (const page of pages) {
+    const match = page.logGroups?.find((g) => g.logGroupName === name);
     if (match) return match;
-    nextToken = out.nextToken;
-  } while (nextToken);
+  }
   return undefined;
 }
 

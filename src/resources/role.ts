@@ -7,9 +7,9 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
   PutRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   TagRoleCommand,
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -107,27 +107,22 @@ export async function findRole(ctx: StackContext): Promise<RoleFound | undefined
 
 async function listAttached(ctx: StackContext): Promise<string[]> {
   const arns: string[] = [];
-  let Marker: string | undefined;
-  do {
-    const out = await ctx.clients
-      .get(IAMClient)
-      .send(new ListAttachedRolePoliciesCommand({ RoleName: ctx.names.role, Marker }));
-    for (const p of out.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
-    Marker = out.IsTruncated ? out.Marker : undefined;
-  } while (Marker);
+  const pages = paginateListAttachedRolePolicies(
+    { client: ctx.clients.get(IAMClient) },
+    { RoleName: ctx.names.role },
+  );
+  for await (const page of pages)
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn);
   return arns;
 }
 
 async function listInline(ctx: StackContext): Promise<string[]> {
   const names: string[] = [];
-  let Marker: string | undefined;
-  do {
-    const out = await ctx.clients
-      .get(IAMClient)
-      .send(new ListRolePoliciesCommand({ RoleName: ctx.names.role, Marker }));
-    names.push(...(out.PolicyNames ?? []));
-    Marker = out.IsTruncated ? out.Marker : undefined;
-  } while (Marker);
+  const pages = paginateListRolePolicies(
+    { client: ctx.clients.get(IAMClient) },
+    { RoleName: ctx.names.role },
+  );
+  for await (const page of pages) names.push(...(page.PolicyNames ?? []));
   return names;
 }
 

@@ -1,6 +1,5 @@
 import {
-  ListSubscriptionsByTopicCommand,
-  type ListSubscriptionsByTopicCommandOutput,
+  paginateListSubscriptionsByTopic,
   SNSClient,
   SubscribeCommand,
   UnsubscribeCommand,
@@ -27,26 +26,22 @@ export async function findSubscriptions(
   functionArn: string,
 ): Promise<SubscriptionFound[]> {
   const found: SubscriptionFound[] = [];
-  let NextToken: string | undefined;
-  do {
-    let page: ListSubscriptionsByTopicCommandOutput;
-    try {
-      page = await ctx.clients
-        .get(SNSClient)
-        .send(
-          new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken ? { NextToken } : {}) }),
-        );
-    } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
-    }
-    for (const s of page.Subscriptions ?? []) {
-      if (s.Protocol === PROTOCOL && s.Endpoint === functionArn && s.SubscriptionArn) {
-        found.push({ arn: s.SubscriptionArn, endpoint: s.Endpoint, protocol: s.Protocol });
+  const pages = paginateListSubscriptionsByTopic(
+    { client: ctx.clients.get(SNSClient) },
+    { TopicArn: topicArn },
+  );
+  try {
+    for await (const page of pages) {
+      for (const s of page.Subscriptions ?? []) {
+        if (s.Protocol === PROTOCOL && s.Endpoint === functionArn && s.SubscriptionArn) {
+          found.push({ arn: s.SubscriptionArn, endpoint: s.Endpoint, protocol: s.Protocol });
+        }
       }
     }
-    NextToken = page.NextToken;
-  } while (NextToken);
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
   return found;
 }
 

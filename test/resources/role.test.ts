@@ -42,11 +42,19 @@ describe('findRole', () => {
         },
       }),
     );
-    mocks.iam
-      .on(ListAttachedRolePoliciesCommand, { RoleName: 'mission-lambda-role', Marker: undefined })
-      .callsFake(flight.slow({ AttachedPolicies: [{ PolicyArn: BASIC }], IsTruncated: true, Marker: 'p2' }))
-      .on(ListAttachedRolePoliciesCommand, { RoleName: 'mission-lambda-role', Marker: 'p2' })
-      .resolves({ AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] });
+    // Each input as it was when sent (the SDK's paginator reuses one input object for every page).
+    const attachedSent: unknown[] = [];
+    const firstPage = flight.slow({
+      AttachedPolicies: [{ PolicyArn: BASIC }],
+      IsTruncated: true,
+      Marker: 'p2',
+    });
+    mocks.iam.on(ListAttachedRolePoliciesCommand).callsFake(async (input: { Marker?: string }) => {
+      attachedSent.push({ ...input });
+      return input.Marker === 'p2'
+        ? { AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] }
+        : firstPage();
+    });
     mocks.iam.on(ListRolePoliciesCommand).callsFake(flight.slow({ PolicyNames: ['mission-kms-decrypt'] }));
     mocks.iam.on(GetRolePolicyCommand).callsFake(
       flight.slow({
@@ -69,7 +77,7 @@ describe('findRole', () => {
       RoleName: 'mission-lambda-role',
       PolicyName: 'mission-kms-decrypt',
     });
-    expect(mocks.iam.commandCalls(ListAttachedRolePoliciesCommand).map((c) => c.args[0].input)).toEqual([
+    expect(attachedSent).toEqual([
       { RoleName: 'mission-lambda-role', Marker: undefined },
       { RoleName: 'mission-lambda-role', Marker: 'p2' },
     ]);

@@ -29,27 +29,30 @@ const sub = (n: number, Protocol: string, Endpoint: string) => ({
 describe('findSubscriptions', () => {
   it('follows NextToken and keeps only lambda subscriptions of the unqualified function ARN', async () => {
     const { ctx } = testStackContext('mission');
-    mocks.sns
-      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN })
-      .resolves({
-        Subscriptions: [
-          sub(1, 'email', 'ops@example.com'),
-          sub(2, 'lambda', `${FN_ARN}:live`), // a qualified alias: a different subscription
-        ],
-        NextToken: 'page-2',
-      })
-      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN, NextToken: 'page-2' })
-      .resolves({
-        Subscriptions: [
-          sub(3, 'lambda', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other-lambda`),
-          sub(4, 'lambda', FN_ARN),
-        ],
-      });
+    // Each input as it was when sent (the SDK's paginator reuses one input object for every page).
+    const sent: unknown[] = [];
+    mocks.sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input: { NextToken?: string }) => {
+      sent.push({ ...input });
+      return input.NextToken === 'page-2'
+        ? {
+            Subscriptions: [
+              sub(3, 'lambda', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other-lambda`),
+              sub(4, 'lambda', FN_ARN),
+            ],
+          }
+        : {
+            Subscriptions: [
+              sub(1, 'email', 'ops@example.com'),
+              sub(2, 'lambda', `${FN_ARN}:live`), // a qualified alias: a different subscription
+            ],
+            NextToken: 'page-2',
+          };
+    });
     expect(await findSubscriptions(ctx, TOPIC_ARN, FN_ARN)).toEqual([
       { arn: `${TOPIC_ARN}:4`, endpoint: FN_ARN, protocol: 'lambda' },
     ]);
-    expect(mocks.sns.commandCalls(ListSubscriptionsByTopicCommand).map((c) => c.args[0].input)).toEqual([
-      { TopicArn: TOPIC_ARN },
+    expect(sent).toEqual([
+      { TopicArn: TOPIC_ARN, NextToken: undefined },
       { TopicArn: TOPIC_ARN, NextToken: 'page-2' },
     ]);
   });
