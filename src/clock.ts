@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-
 /**
  * The one source of time, waiting, randomness and ids. Production uses the system's; tests inject one
  * (test/helpers/clock.ts) so that nothing waits for real time and every timestamp and id is known.
  */
+import { randomUUID } from 'node:crypto';
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

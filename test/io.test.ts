@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { table, visibleLength } from '../src/actions/table.js';
 import { describeError, UsageError } from '../src/errors.js';
 import { resolveValue } from '../src/io/resolve.js';
-import { colorEnabled } from '../src/io/style.js';
+import { colorEnabled, inCI } from '../src/io/style.js';
 import { createTerminalIO } from '../src/io/terminal.js';
 import { validateThreshold } from '../src/validate.js';
 import { scriptedIO } from './helpers/io.js';
@@ -75,6 +76,32 @@ describe('colour', () => {
     expect(colorEnabled({ isTTY: true, env: { CI: 'true' }, color: true })).toBe(false);
     expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '1' }, color: true })).toBe(false);
     expect(colorEnabled({ isTTY: true, env: {}, color: false })).toBe(false);
+  });
+
+  it.each([['false'], ['0'], ['FALSE'], ['']])('counts CI=%j as not CI (colour stays on)', (ci) => {
+    expect(inCI({ CI: ci })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { CI: ci }, color: true })).toBe(true);
+  });
+
+  it.each([['true'], ['1'], ['github-actions']])('counts CI=%j as CI', (ci) => {
+    expect(inCI({ CI: ci })).toBe(true);
+  });
+});
+
+describe('tables', () => {
+  it('pads to the visible width, not counting colour codes', () => {
+    const red = '\u001b[31mfail\u001b[39m';
+    expect(visibleLength(red)).toBe(4);
+    expect(
+      table(
+        [
+          [red, 'a'],
+          ['ok', 'b'],
+        ],
+        '',
+        ' ',
+      ),
+    ).toBe(`${red} a\nok   b`);
   });
 });
 

@@ -1,3 +1,7 @@
+/**
+ * `status`: one check per resource, in the order of the table. Adding a resource to the stack is adding
+ * its check here. Pure: everything AWS said is in `StatusFound`.
+ */
 import type { StackContext } from '../resources/context.js';
 import { checkKey, checkLogGroup, checkRole, checkTopic } from './status-core.js';
 import {
@@ -9,10 +13,6 @@ import {
 } from './status-links.js';
 import type { CheckResult, StatusCheck, StatusFound } from './status-types.js';
 
-/**
- * `status`: one check per resource, in the order of the table. Adding a resource to the stack is adding
- * its check here. Pure: everything AWS said is in `StatusFound`.
- */
 export const STATUS_CHECKS: readonly StatusCheck[] = [
   checkTopic,
   checkKey,

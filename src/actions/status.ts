@@ -1,3 +1,7 @@
+/**
+ * `alarm-to-slack status`: every lookup at once (one round trip after the caller's identity, two for
+ * the key), then the checks of ./status-checks.ts.
+ */
 import { type FunctionMetrics, functionMetrics } from '../aws/metrics.js';
 import { awsMessage } from '../errors.js';
 import type { IO, Style } from '../io/types.js';
@@ -8,10 +12,6 @@ import { evaluate } from './status-checks.js';
 import type { Problem, StatusFound, StatusRow } from './status-types.js';
 import { table } from './table.js';
 
-/**
- * `alarm-to-slack status`: every lookup at once (one round trip after the caller's identity, two for
- * the key), then the checks of ./status-checks.ts.
- */
 export interface StatusReport {
   ok: boolean;
   rows: StatusRow[];

@@ -1,10 +1,8 @@
 /** Plain-text tables for human output: columns padded to their widest cell (colour codes not counted). */
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI colour codes is the point
-const ANSI = /\u001b\[[0-9;]*m/g;
+import { stripVTControlCharacters } from 'node:util';
 
 export function visibleLength(text: string): number {
-  return [...text.replace(ANSI, '')].length;
+  return [...stripVTControlCharacters(text)].length;
 }
 
 /** Rows of cells → lines; the last column is not padded. */

@@ -1,3 +1,7 @@
+/**
+ * What teardown finds and what it will do with each resource: remove it, or skip it and why (not ours,
+ * or already on its way out). No AWS writes here; the removal functions run later, as steps.
+ */
 import { STACK_TAG } from '../names.js';
 import { removeAlarm } from '../resources/alarm.js';
 import { type Ownership, ownership, type StackContext, type Tags } from '../resources/context.js';
@@ -10,10 +14,6 @@ import { removeTopic } from '../resources/topic.js';
 import { discoverStack, type StackFound } from './discover-stack.js';
 import { day } from './hints.js';
 
-/**
- * What teardown finds and what it will do with each resource: remove it, or skip it and why (not ours,
- * or already on its way out). No AWS writes here; the removal functions run later, as steps.
- */
 export type Discovered = StackFound;
 
 /** Every lookup at once (the shared discovery; GetPolicy skipped: the permission goes with the function). */

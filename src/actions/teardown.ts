@@ -1,3 +1,7 @@
+/**
+ * Runs the removals as steps: each waits only for what must go before it (REMOVAL_NEEDS, through any
+ * kind that is absent), so independent removals overlap; a failure does not stop the others.
+ */
 import type { Clock } from '../clock.js';
 import type { IO, Progress, Style } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
@@ -6,10 +10,6 @@ import { cliCommand, day, keyRecoveryCommand } from './hints.js';
 import { table } from './table.js';
 import { type Kind, REMOVAL_NEEDS, type Removal, type RemovalDone } from './teardown-plan.js';
 
-/**
- * Runs the removals as steps: each waits only for what must go before it (REMOVAL_NEEDS, through any
- * kind that is absent), so independent removals overlap; a failure does not stop the others.
- */
 export interface TeardownItem {
   resource: string;
   name: string;

@@ -1,3 +1,7 @@
+/**
+ * Sends a test alarm through the deployed function (RequestResponse, LogType Tail) and reports it.
+ * Used by `alarm-to-slack test` and at the end of an interactive `init`.
+ */
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName, awsMessage, isNotFound } from '../errors.js';
 import { buildAlarmMessage, buildSnsEvent, type SnsTestEvent } from '../events/alarm-message.js';
@@ -7,10 +11,6 @@ import type { StackContext } from '../resources/context.js';
 import type { AlarmState } from '../validate.js';
 import { hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
-/**
- * Sends a test alarm through the deployed function (RequestResponse, LogType Tail) and reports it.
- * Used by `alarm-to-slack test` and at the end of an interactive `init`.
- */
 export interface TestAlarmOutcome {
   ok: boolean;
   functionName: string;

@@ -1,3 +1,7 @@
+/**
+ * `alarm-to-slack test --through-alarm`: drives the real alarm with SetAlarmState and follows the
+ * notification to the function's log group, reporting delivery or the link where the chain stopped.
+ */
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { type Invocation, invocationLogLines, readInvocations } from '../aws/logs.js';
 import { awsMessage, InterruptedError } from '../errors.js';
@@ -12,10 +16,6 @@ import type { AlarmState } from '../validate.js';
 import { snsPermission } from './chain.js';
 import { awsCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
-/**
- * `alarm-to-slack test --through-alarm`: drives the real alarm with SetAlarmState and follows the
- * notification to the function's log group, reporting delivery or the link where the chain stopped.
- */
 export type ChainLink = 'alarm' | 'alarm-actions' | 'topic' | 'subscription' | 'permission' | 'function';
 
 export interface ThroughAlarmOutcome {

@@ -1,11 +1,11 @@
-import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
-import { isNotFound } from '../errors.js';
-import type { AwsClients } from './clients.js';
-
 /**
  * Reading a Lambda function's log group for the invocations since a moment: which started, which
  * finished, and the error of each (Lambda's text and JSON log formats both).
  */
+import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
+import { isNotFound } from '../errors.js';
+import type { AwsClients } from './clients.js';
+
 export interface Invocation {
   requestId: string;
   /** A REPORT (platform.report) line was seen: the invocation ended. */

@@ -1,3 +1,8 @@
+/**
+ * `alarm-to-slack preview`: the Slack message the notifier builds for a sample alarm, printed (and with
+ * --webhook-url posted), with no AWS account needed. It runs the handler's own modules from
+ * handler-template/ (shipped at the package root, so the same relative URL works from src/ and dist/).
+ */
 import type { DeliverModule, FormatModule, SlackPayload } from '../../handler-template/types.js';
 import { CliError } from '../errors.js';
 import { sampleSnsEvent } from '../events/sample.js';
@@ -14,11 +19,6 @@ import {
 } from '../validate.js';
 import type { CommandContext } from './context.js';
 
-/**
- * `alarm-to-slack preview`: the Slack message the notifier builds for a sample alarm, printed (and with
- * --webhook-url posted), with no AWS account needed. It runs the handler's own modules from
- * handler-template/ (shipped at the package root, so the same relative URL works from src/ and dist/).
- */
 export interface PreviewOptions {
   state?: string;
   webhookUrl?: string;

@@ -1,3 +1,4 @@
+/** `alarm-to-slack teardown [--pending-window <days>] [--force]` */
 import { cliCommand } from '../actions/hints.js';
 import { planLines, reportJson, runTeardown, summaryText } from '../actions/teardown.js';
 import { discover, planRemovals } from '../actions/teardown-plan.js';
@@ -6,7 +7,6 @@ import { validatePendingWindow } from '../validate.js';
 import type { CommandContext } from './context.js';
 import { openStack, stackName } from './stack.js';
 
-/** `alarm-to-slack teardown [--pending-window <days>] [--force]` */
 export interface TeardownOptions {
   pendingWindow?: string;
   force?: boolean;

@@ -1,3 +1,4 @@
+/** `alarm-to-slack test [--state ALARM|OK|INSUFFICIENT_DATA] [--through-alarm]` */
 import { sendTestAlarm, type TestAlarmOutcome } from '../actions/test-alarm.js';
 import { sendThroughAlarm, type ThroughAlarmOutcome } from '../actions/through-alarm.js';
 import { CliError } from '../errors.js';
@@ -6,7 +7,6 @@ import { validateState } from '../validate.js';
 import type { CommandContext } from './context.js';
 import { openStack, stackName } from './stack.js';
 
-/** `alarm-to-slack test [--state ALARM|OK|INSUFFICIENT_DATA] [--through-alarm]` */
 export interface TestOptions {
   state?: string;
   throughAlarm?: boolean;

@@ -1,13 +1,13 @@
-import type { StackNames } from '../names.js';
-import { REGION_NAMES } from '../regions.js';
-import type { AlarmState } from '../validate.js';
-
 /**
  * CloudWatch alarm notifications as SNS delivers them to Lambda: the test event `alarm-to-slack test`
  * sends (the shape of the tutorial's console test event, test/fixtures/sns-event-tutorial.json, wrapping
  * a message built from the stack's real alarm when it exists, otherwise a synthetic one for
  * `<name>-cpu-alarm`), and the samples `preview` formats (./sample.ts).
  */
+import type { StackNames } from '../names.js';
+import { REGION_NAMES } from '../regions.js';
+import type { AlarmState } from '../validate.js';
+
 export interface CloudWatchAlarmMessage {
   AlarmName: string;
   AlarmDescription: string;

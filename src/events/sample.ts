@@ -1,3 +1,7 @@
+/**
+ * A realistic sample of what CloudWatch publishes for the stack's CPU alarm (the shape of
+ * test/fixtures/alarm-cpu-*.json: threshold-crossed reasons, OK → ALARM → OK), for `preview`.
+ */
 import { partitionOf, stackArns, stackNames } from '../names.js';
 import type { AlarmState } from '../validate.js';
 import {
@@ -8,10 +12,6 @@ import {
   type SnsTestEvent,
 } from './alarm-message.js';
 
-/**
- * A realistic sample of what CloudWatch publishes for the stack's CPU alarm (the shape of
- * test/fixtures/alarm-cpu-*.json: threshold-crossed reasons, OK → ALARM → OK), for `preview`.
- */
 export interface SampleAlarmOptions {
   stack: string;
   state: AlarmState;

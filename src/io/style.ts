@@ -1,12 +1,17 @@
 import { Chalk } from 'chalk';
 import type { Style } from './types.js';
 
-/** Colour only when the stream is a TTY, CI is unset, NO_COLOR is unset and --no-color was not given. */
+/** Running in CI: CI is set to anything but "", "false" or "0" (the CDK CLI's rule). */
+export function inCI(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/** Colour only when the stream is a TTY, not in CI, NO_COLOR is unset and --no-color was not given. */
 export function colorEnabled(opts: { isTTY: boolean; env: NodeJS.ProcessEnv; color: boolean }): boolean {
   if (!opts.color || !opts.isTTY) return false;
   if (opts.env.NO_COLOR !== undefined && opts.env.NO_COLOR !== '') return false;
-  if (opts.env.CI) return false;
-  return true;
+  return !inCI(opts.env);
 }
 
 export function createStyle(enabled: boolean): Style {

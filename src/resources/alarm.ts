@@ -1,3 +1,4 @@
+/** CloudWatch alarm `<name>-cpu-alarm` on an EC2 instance's CPUUtilization. */
 import {
   CloudWatchClient,
   DeleteAlarmsCommand,
@@ -15,7 +16,6 @@ import { applyInOrder, type Write } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-/** CloudWatch alarm `<name>-cpu-alarm` on an EC2 instance's CPUUtilization. */
 export interface AlarmFound {
   arn: string;
   name: string;

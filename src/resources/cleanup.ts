@@ -1,12 +1,12 @@
-import { awsMessage, CliError } from '../errors.js';
-import type { StackContext } from './context.js';
-
 /**
  * When an ensure* fails halfway (CreateFunction accepted, then the function never became Active), it
  * removes what it already made before throwing, so that a failed step leaves nothing for the runner's
  * rollback to miss. When that cleanup fails too, or is skipped because of --no-rollback, the error says
  * so and names what was left behind: the summary must not claim that nothing of the stack remains.
  */
+import { awsMessage, CliError } from '../errors.js';
+import type { StackContext } from './context.js';
+
 export class CleanupError extends CliError {
   /** What the failed call left behind, e.g. ["Lambda function mission-lambda"]. */
   readonly leftBehind: string[];

@@ -1,10 +1,10 @@
-import type { Tags } from './context.js';
-
 /**
  * The notifier function `<name>-lambda` as this stack wants it: its settings and the shapes of what is
  * found and desired. No SDK import, so that `preview` (which needs the timeout) and the modules that
  * create, update or restore the function can all use it.
  */
+import type { Tags } from './context.js';
+
 export const RUNTIME = 'nodejs24.x';
 export const HANDLER = 'index.handler';
 export const MEMORY_MB = 128;

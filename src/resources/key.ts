@@ -1,3 +1,4 @@
+/** Customer-managed KMS key and its alias `alias/<name>-kms-key`. */
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -24,7 +25,6 @@ export {
   KEY_VISIBILITY_DELAYS_MS,
 } from './key-cipher.js';
 
-/** Customer-managed KMS key and its alias `alias/<name>-kms-key`. */
 export interface KeyFound {
   keyId: string;
   arn: string;

@@ -1,3 +1,4 @@
+/** Log group `/aws/lambda/<name>-lambda` with a retention. */
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -16,7 +17,6 @@ import { applyAll, cleanUpAndThrow, type Write } from './cleanup.js';
 import { type Ensured, type PlanItem, type StackContext, stackTags, type Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-/** Log group `/aws/lambda/<name>-lambda` with a retention. */
 export interface LogGroupFound {
   name: string;
   /** Without the trailing `:*` that DescribeLogGroups puts on `arn`. */

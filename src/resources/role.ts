@@ -1,3 +1,4 @@
+/** IAM role `<name>-lambda-role` with AWSLambdaBasicExecutionRole and inline `<name>-kms-decrypt`. */
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -21,7 +22,6 @@ import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { parsePolicy, samePolicy } from './policy-document.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-/** IAM role `<name>-lambda-role` with AWSLambdaBasicExecutionRole and inline `<name>-kms-decrypt`. */
 export interface PolicyDocument {
   Version: '2012-10-17';
   Statement: Array<Record<string, unknown>>;

@@ -1,3 +1,4 @@
+/** The topic's `lambda` subscription(s) to the function (unqualified ARN). */
 import {
   paginateListSubscriptionsByTopic,
   SNSClient,
@@ -7,7 +8,6 @@ import {
 import { isNotFound } from '../errors.js';
 import type { Ensured, PlanItem, StackContext } from './context.js';
 
-/** The topic's `lambda` subscription(s) to the function (unqualified ARN). */
 export interface SubscriptionFound {
   arn: string;
   endpoint: string;

@@ -1,3 +1,4 @@
+/** SNS topic `<name>-sns`: the alarm's action and the function's event source. */
 import {
   CreateTopicCommand,
   DeleteTopicCommand,
@@ -12,7 +13,6 @@ import { STACK_TAG } from '../names.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-/** SNS topic `<name>-sns`: the alarm's action and the function's event source. */
 export interface TopicFound {
   arn: string;
   tags: Tags;

@@ -1,13 +1,13 @@
-import type { Clock } from '../clock.js';
-import { awsMessage, InterruptedError } from '../errors.js';
-import type { Progress } from '../io/types.js';
-
 /**
  * Provisioning as data: each step has an id, a title, the ids it needs, a `run` that returns what it
  * did, and an `undo` for what it created. One runner executes them: every step starts as soon as the
  * steps it needs are done (independent steps run concurrently), progress is reported per step, and on
  * a failure (or an abort) the steps that completed are undone in reverse order of completion.
  */
+import type { Clock } from '../clock.js';
+import { awsMessage, InterruptedError } from '../errors.js';
+import type { Progress } from '../io/types.js';
+
 export type StepStatus = 'created' | 'updated' | 'unchanged' | 'skipped';
 
 export interface StepDone<T = unknown> {

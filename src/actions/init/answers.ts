@@ -1,3 +1,4 @@
+/** Everything `init` needs to know from the user, resolved and validated (flag → env → prompt → default). */
 import type { RunningInstance } from '../../aws/instances.js';
 import { instanceLabel } from '../../aws/instances.js';
 import type { Asker, Choice } from '../../io/types.js';
@@ -7,7 +8,6 @@ import { findFunction } from '../../resources/function.js';
 import type { FunctionFound } from '../../resources/function-spec.js';
 import { validateInstanceId } from '../../validate.js';
 
-/** Everything `init` needs to know from the user, resolved and validated (flag → env → prompt → default). */
 export interface AlarmAnswers {
   instanceId: string;
   threshold: number;
