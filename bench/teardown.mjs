@@ -130,7 +130,7 @@ async function once(run, createAwsClients, plainStyle) {
 export async function bench({ runs = 5 } = {}) {
   const { run } = await import(dist('commands/teardown.js'));
   const { createAwsClients } = await import(dist('aws/clients.js'));
-  const { plainStyle } = await import(dist('io/style.js'));
+  const plainStyle = (await import(dist('io/style.js'))).createStyle(false);
   await once(run, createAwsClients, plainStyle); // warm the module cache
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await once(run, createAwsClients, plainStyle));

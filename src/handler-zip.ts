@@ -16,7 +16,7 @@ const FIXED_DATE = new Date('1980-01-01T00:00:00Z');
 const FILE_MODE = 0o644;
 
 /** Only what runs goes in: the ES modules of the handler, without tests or type declarations. */
-export function isRuntimeFile(path: string): boolean {
+function isRuntimeFile(path: string): boolean {
   return /\.mjs$/.test(path) && !/\.(test|spec)\.mjs$/.test(path);
 }
 

@@ -3,7 +3,7 @@
  * anything). The URL is a credential: it is never logged, and no message built here contains it (a
  * network error is reported with the host only).
  */
-export interface SlackAnswer {
+interface SlackAnswer {
   /** True when Slack answered 200 (its body is then "ok"). */
   ok: boolean;
   /** HTTP status, or 0 when no answer came (network error, timeout). */
@@ -12,7 +12,7 @@ export interface SlackAnswer {
   body: string;
 }
 
-export const SLACK_TIMEOUT_MS = 10_000;
+const SLACK_TIMEOUT_MS = 10_000;
 
 const MAX_BODY = 300;
 

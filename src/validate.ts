@@ -32,7 +32,7 @@ export function validateRegion(region: string): string {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname);
 }
 
@@ -114,7 +114,7 @@ export function validateInstanceId(raw: string): string {
 }
 
 /** The retention values CloudWatch Logs PutRetentionPolicy accepts. */
-export const LOG_RETENTION_DAYS = [
+const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -133,7 +133,7 @@ export function validatePendingWindow(raw: string | number): number {
   return value;
 }
 
-export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
+const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
 export function validateState(raw: string): AlarmState {

@@ -5,7 +5,7 @@ import { INVOKE_ACTION, type PermissionFound, SNS_PRINCIPAL } from '../resources
  * `test --through-alarm` (where did it stop?) and `status` (is it healthy?).
  */
 
-export type PermissionVerdict =
+type PermissionVerdict =
   /** sns.amazonaws.com may invoke, only from the topic and the account. */
   | 'scoped'
   /** SNS may invoke, but not limited to the topic (or the account): any topic could trigger the function. */

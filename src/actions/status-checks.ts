@@ -13,7 +13,7 @@ import {
 } from './status-links.js';
 import type { CheckResult, StatusCheck, StatusFound } from './status-types.js';
 
-export const STATUS_CHECKS: readonly StatusCheck[] = [
+const STATUS_CHECKS: readonly StatusCheck[] = [
   checkTopic,
   checkKey,
   checkRole,

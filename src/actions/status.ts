@@ -12,7 +12,7 @@ import { evaluate } from './status-checks.js';
 import type { Problem, StatusFound, StatusRow } from './status-types.js';
 import { table } from './table.js';
 
-export interface StatusReport {
+interface StatusReport {
   ok: boolean;
   rows: StatusRow[];
   problems: Problem[];

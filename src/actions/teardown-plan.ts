@@ -14,7 +14,7 @@ import { removeTopic } from '../resources/topic.js';
 import { discoverStack, type StackFound } from './discover-stack.js';
 import { day } from './hints.js';
 
-export type Discovered = StackFound;
+type Discovered = StackFound;
 
 /** Every lookup at once (the shared discovery; GetPolicy skipped: the permission goes with the function). */
 export function discover(stack: StackContext): Promise<Discovered> {
@@ -39,7 +39,7 @@ export const REMOVAL_NEEDS: Record<Kind, Kind[]> = {
   topic: ['alarm', 'subscription'],
 };
 
-export const RESOURCE_LABEL: Record<Kind, string> = {
+const RESOURCE_LABEL: Record<Kind, string> = {
   alarm: 'CloudWatch alarm',
   subscription: 'SNS subscription',
   function: 'Lambda function',

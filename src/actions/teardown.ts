@@ -10,12 +10,12 @@ import { cliCommand, day, keyRecoveryCommand } from './hints.js';
 import { table } from './table.js';
 import { type Kind, REMOVAL_NEEDS, type Removal, type RemovalDone } from './teardown-plan.js';
 
-export interface TeardownItem {
+interface TeardownItem {
   resource: string;
   name: string;
 }
 
-export interface TeardownReport {
+interface TeardownReport {
   ok: boolean;
   removed: Array<TeardownItem & { detail: string }>;
   skipped: Array<TeardownItem & { reason: string }>;
@@ -36,7 +36,7 @@ function closure(kind: Kind, seen = new Set<Kind>()): Set<Kind> {
 }
 
 /** The steps for the removals (skipped ones have none), with their needs among the steps present. */
-export function removalSteps(plan: readonly Removal[], texts: Map<string, RemovalDone>): Step[] {
+function removalSteps(plan: readonly Removal[], texts: Map<string, RemovalDone>): Step[] {
   const removing = plan.flatMap((r) =>
     r.action === 'remove' && r.remove ? [{ ...r, remove: r.remove }] : [],
   );

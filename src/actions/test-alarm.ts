@@ -27,7 +27,7 @@ export interface TestAlarmOutcome {
   missing?: boolean;
 }
 
-export interface TestAlarmOptions {
+interface TestAlarmOptions {
   stack: StackContext;
   io: IO;
   state: AlarmState;
@@ -38,7 +38,7 @@ export interface TestAlarmOptions {
 }
 
 /** The test event for the stack: exported so that tests and `--debug` can show exactly what is sent. */
-export function testEvent(opts: {
+function testEvent(opts: {
   stack: StackContext;
   alarm: AlarmFound | undefined;
   state: AlarmState;

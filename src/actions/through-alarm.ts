@@ -16,7 +16,7 @@ import type { AlarmState } from '../validate.js';
 import { snsPermission } from './chain.js';
 import { awsCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
-export type ChainLink = 'alarm' | 'alarm-actions' | 'topic' | 'subscription' | 'permission' | 'function';
+type ChainLink = 'alarm' | 'alarm-actions' | 'topic' | 'subscription' | 'permission' | 'function';
 
 export interface ThroughAlarmOutcome {
   ok: boolean;
@@ -35,7 +35,7 @@ export interface ThroughAlarmOutcome {
   restoredToOk: boolean;
 }
 
-export interface ThroughAlarmOptions {
+interface ThroughAlarmOptions {
   stack: StackContext;
   io: IO;
   state: AlarmState;
@@ -43,10 +43,10 @@ export interface ThroughAlarmOptions {
   timeoutMs?: number;
 }
 
-export const POLL_MS = 4000;
-export const TIMEOUT_MS = 60_000;
+const POLL_MS = 4000;
+const TIMEOUT_MS = 60_000;
 /** Log events carry AWS's clock; a local clock a little ahead must not hide them. */
-export const CLOCK_SKEW_MS = 10_000;
+const CLOCK_SKEW_MS = 10_000;
 const PROGRESS_EVERY_MS = 12_000;
 
 const OTHER_STATE: Record<AlarmState, AlarmState> = { ALARM: 'OK', OK: 'ALARM', INSUFFICIENT_DATA: 'OK' };

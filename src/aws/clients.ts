@@ -14,7 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
  * created on first use. So a command loads only the SDK packages of the services it calls (`status`
  * never loads EC2), and every client shares one configuration and one credential provider.
  */
-export interface AwsConnection {
+interface AwsConnection {
   region: string;
   /** A named profile from ~/.aws/config (SSO profiles included); otherwise the SDK's default chain. */
   profile?: string | undefined;
@@ -23,10 +23,10 @@ export interface AwsConnection {
 }
 
 /** Attempts per call, with the SDK's standard retry strategy: exponential backoff with jitter, throttling-aware. */
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 
 /** The configuration every client gets. */
-export interface SharedClientConfig {
+interface SharedClientConfig {
   region: string;
   maxAttempts: number;
   retryMode: 'standard';
@@ -36,7 +36,7 @@ export interface SharedClientConfig {
 }
 
 /** An SDK client class (SNSClient, LambdaClient, …). */
-export type ClientClass<T> = new (config: SharedClientConfig) => T;
+type ClientClass<T> = new (config: SharedClientConfig) => T;
 
 export interface AwsClients {
   /** This run's client of that class: created on first use, then the same one. */
@@ -45,10 +45,7 @@ export interface AwsClients {
   created(): string[];
 }
 
-export function clientConfig(
-  conn: AwsConnection,
-  credentials: AwsCredentialIdentityProvider,
-): SharedClientConfig {
+function clientConfig(conn: AwsConnection, credentials: AwsCredentialIdentityProvider): SharedClientConfig {
   return {
     region: conn.region,
     maxAttempts: MAX_ATTEMPTS,
@@ -63,7 +60,7 @@ export function clientConfig(
  * The SDK's default credential chain (or the profile's: static keys, assume-role, SSO, process), resolved
  * once and shared, so that an SSO or assume-role profile is read once per run, not once per client.
  */
-export function sharedCredentials(profile: string | undefined): AwsCredentialIdentityProvider {
+function sharedCredentials(profile: string | undefined): AwsCredentialIdentityProvider {
   return defaultProvider(profile ? { profile } : {});
 }
 

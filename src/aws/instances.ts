@@ -10,7 +10,7 @@ export interface RunningInstance {
 }
 
 /** At most this many instances are listed (a select longer than that is not a pick any more). */
-export const MAX_LISTED_INSTANCES = 200;
+const MAX_LISTED_INSTANCES = 200;
 
 /**
  * The region's running instances with their Name tags (DescribeInstances, every page), named ones first,

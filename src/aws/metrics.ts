@@ -7,7 +7,7 @@ export interface FunctionMetrics {
   errors: number;
 }
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const PERIOD_S = 3600;
 
 function query(id: string, metricName: string, functionName: string): MetricDataQuery {

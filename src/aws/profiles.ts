@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
  */
 
 /** The profile names defined in either file (`[profile x]` / `[x]`), not `[sso-session …]` or `[services …]`. */
-export async function knownProfiles(): Promise<string[]> {
+async function knownProfiles(): Promise<string[]> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
   const names = [...Object.keys(configFile), ...Object.keys(credentialsFile)];
   return [...new Set(names.filter((n) => !n.includes(CONFIG_PREFIX_SEPARATOR)))].sort();

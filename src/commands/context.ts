@@ -13,7 +13,7 @@ export interface GlobalOptions {
   debug: boolean;
 }
 
-export interface Connection {
+interface Connection {
   region: string;
   clients: AwsClients;
 }
@@ -30,5 +30,3 @@ export interface CommandContext {
   /** Resolves the region (exit 2 when missing/invalid) and creates the AWS clients. Loads the SDK lazily. */
   connect(): Promise<Connection>;
 }
-
-export type CommandRun<O> = (options: O, ctx: CommandContext) => Promise<void>;

@@ -19,7 +19,7 @@ import {
 } from '../validate.js';
 import type { CommandContext } from './context.js';
 
-export interface PreviewOptions {
+interface PreviewOptions {
   state?: string;
   webhookUrl?: string;
   channel?: string;

@@ -7,7 +7,7 @@ import { validatePendingWindow } from '../validate.js';
 import type { CommandContext } from './context.js';
 import { openStack, stackName } from './stack.js';
 
-export interface TeardownOptions {
+interface TeardownOptions {
   pendingWindow?: string;
   force?: boolean;
 }

@@ -7,7 +7,7 @@ import { validateState } from '../validate.js';
 import type { CommandContext } from './context.js';
 import { openStack, stackName } from './stack.js';
 
-export interface TestOptions {
+interface TestOptions {
   state?: string;
   throughAlarm?: boolean;
 }

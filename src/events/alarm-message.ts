@@ -69,7 +69,7 @@ export function cloudWatchTime(date: Date): string {
 }
 
 /** What a message says of the stack's alarm (the fields of resources/alarm.ts's AlarmFound it reads). */
-export interface AlarmFacts {
+interface AlarmFacts {
   arn: string;
   name: string;
   description: string | undefined;
@@ -86,7 +86,7 @@ export interface AlarmFacts {
 }
 
 /** Where the stack is: its names, account, region and the alarm's derived ARN. */
-export interface StackWhere {
+interface StackWhere {
   names: StackNames;
   account: string;
   region: string;

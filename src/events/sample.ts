@@ -12,7 +12,7 @@ import {
   type SnsTestEvent,
 } from './alarm-message.js';
 
-export interface SampleAlarmOptions {
+interface SampleAlarmOptions {
   stack: string;
   state: AlarmState;
   region: string;
@@ -21,8 +21,8 @@ export interface SampleAlarmOptions {
   now: Date;
 }
 
-export const SAMPLE_ACCOUNT = '123456789012';
-export const SAMPLE_INSTANCE = 'i-0123456789abcdef0';
+const SAMPLE_ACCOUNT = '123456789012';
+const SAMPLE_INSTANCE = 'i-0123456789abcdef0';
 const THRESHOLD = 50;
 
 /** "24/11/26 10:41:00": how CloudWatch dates datapoints in a reason. */
@@ -41,7 +41,7 @@ const REASONS: Record<AlarmState, (at: string) => string> = {
 
 const PREVIOUS: Record<AlarmState, AlarmState> = { ALARM: 'OK', OK: 'ALARM', INSUFFICIENT_DATA: 'OK' };
 
-export function sampleAlarmMessage(opts: SampleAlarmOptions): CloudWatchAlarmMessage {
+function sampleAlarmMessage(opts: SampleAlarmOptions): CloudWatchAlarmMessage {
   const names = stackNames(opts.stack);
   const account = opts.account ?? SAMPLE_ACCOUNT;
   const arns = stackArns(names, { partition: partitionOf(opts.region), region: opts.region, account });

@@ -25,5 +25,3 @@ export function createStyle(enabled: boolean): Style {
     code: (t) => c.cyan(t),
   };
 }
-
-export const plainStyle: Style = createStyle(false);

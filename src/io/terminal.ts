@@ -2,7 +2,7 @@ import type { Ora } from 'ora';
 import { colorEnabled, createStyle, inCI } from './style.js';
 import type { Asker, IO, Progress, StepOutcome, Style } from './types.js';
 
-export interface TerminalOptions {
+interface TerminalOptions {
   json: boolean;
   yes: boolean;
   color: boolean;

@@ -46,10 +46,10 @@ export interface AlarmDesired {
   topicArn: string;
 }
 
-export const NAMESPACE = 'AWS/EC2';
-export const METRIC = 'CPUUtilization';
-export const STATISTIC = 'Average';
-export const COMPARISON = 'GreaterThanOrEqualToThreshold';
+const NAMESPACE = 'AWS/EC2';
+const METRIC = 'CPUUtilization';
+const STATISTIC = 'Average';
+const COMPARISON = 'GreaterThanOrEqualToThreshold';
 
 function isAlarmNotFound(error: unknown): boolean {
   // CloudWatch's code is "ResourceNotFound" (HTTP 404), not "…Exception".
@@ -97,7 +97,7 @@ export async function findAlarm(ctx: StackContext): Promise<AlarmFound | undefin
   };
 }
 
-export function alarmDescription(ctx: StackContext, d: AlarmDesired): string {
+function alarmDescription(ctx: StackContext, d: AlarmDesired): string {
   return (
     `CPU of ${d.instanceId} at or above ${d.threshold}% for ${d.evaluationPeriods} × ${d.period} s` +
     ` — alarm-to-slack stack ${ctx.names.stack}`
@@ -105,7 +105,7 @@ export function alarmDescription(ctx: StackContext, d: AlarmDesired): string {
 }
 
 /** The complete PutMetricAlarm input for the desired alarm. */
-export function alarmInput(ctx: StackContext, d: AlarmDesired): PutMetricAlarmInput {
+function alarmInput(ctx: StackContext, d: AlarmDesired): PutMetricAlarmInput {
   return {
     AlarmName: ctx.names.alarm,
     AlarmDescription: alarmDescription(ctx, d),
@@ -131,7 +131,7 @@ const sameSet = (a: string[], b: string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 /** What differs between the alarm and the desired one, e.g. ["threshold 50 → 80"]. */
-export function alarmChanges(found: AlarmFound, d: AlarmDesired): string[] {
+function alarmChanges(found: AlarmFound, d: AlarmDesired): string[] {
   const changes: string[] = [];
   const diff = (label: string, was: unknown, want: unknown) => {
     if (was !== want) changes.push(`${label} ${was ?? '(none)'} → ${want}`);
@@ -190,7 +190,7 @@ const RESTORABLE = [
 ] as const satisfies ReadonlyArray<keyof PutMetricAlarmInput & keyof MetricAlarm>;
 
 /** The PutMetricAlarm input that recreates an alarm exactly as DescribeAlarms showed it. */
-export function previousAlarmInput(name: string, raw: MetricAlarm): PutMetricAlarmInput {
+function previousAlarmInput(name: string, raw: MetricAlarm): PutMetricAlarmInput {
   const input: Record<string, unknown> = { AlarmName: name };
   for (const key of RESTORABLE) if (raw[key] !== undefined) input[key] = raw[key];
   return input as unknown as PutMetricAlarmInput;

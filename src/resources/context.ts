@@ -29,7 +29,7 @@ export interface StackContext {
 export type Tags = Record<string, string>;
 
 /** Plan of one resource before a run. */
-export type PlanAction = 'create' | 'update' | 'unchanged';
+type PlanAction = 'create' | 'update' | 'unchanged';
 
 export interface PlanItem {
   resource: string;
@@ -39,7 +39,7 @@ export interface PlanItem {
   changes?: string[];
 }
 
-export type Change = 'created' | 'updated' | 'unchanged';
+type Change = 'created' | 'updated' | 'unchanged';
 
 /** The outcome of ensuring a resource. `undo` reverts exactly what this call did (absent when unchanged). */
 export interface Ensured<T> {

@@ -7,16 +7,16 @@ import type { StackContext } from './context.js';
  * SDK waiters' acceptors, polled through the stack's clock). Shared by function.ts and permission.ts.
  */
 /** How long IAM/KMS changes take to reach Lambda, at most, before we give up (AWS: "several seconds"). */
-export const PROPAGATION_BUDGET_MS = 120_000;
+const PROPAGATION_BUDGET_MS = 120_000;
 /** How long we wait for a function's previous update to finish before giving up on a conflict. */
-export const CONFLICT_BUDGET_MS = 120_000;
-export const FIRST_DELAY_MS = 1_000;
-export const MAX_DELAY_MS = 10_000;
+const CONFLICT_BUDGET_MS = 120_000;
+const FIRST_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 10_000;
 
 /** How long we poll for a function to become Active / updated, and the delays between polls (the SDK waiters'). */
-export const WAIT_MS = 300_000;
-export const POLL_FIRST_MS = 1_000;
-export const POLL_MAX_MS = 5_000;
+const WAIT_MS = 300_000;
+const POLL_FIRST_MS = 1_000;
+const POLL_MAX_MS = 5_000;
 
 /**
  * What a KMS error names when waiting cannot help: a key disabled, pending deletion or otherwise in an
@@ -26,7 +26,7 @@ const PERMANENT_KMS =
   /KMSInvalidStateException|DisabledException|pending deletion|PendingDeletion|is disabled|invalid state|not authorized to perform:? kms:CreateGrant/i;
 
 /** Which propagation an error waits for: IAM (the new role or its policies) or KMS (the key, its grant). */
-export type PropagationCause = 'iam' | 'kms';
+type PropagationCause = 'iam' | 'kms';
 
 /**
  * The errors Lambda returns while a role or its policies, or the key's grants, have not propagated yet,
@@ -52,7 +52,7 @@ export function propagationCause(error: unknown): PropagationCause | undefined {
  * be performed at this time. An update is in progress for resource: …"). Not the other meaning of the
  * same code: "Function already exist" or "The statement id (…) provided already exists".
  */
-export function isUpdateConflict(error: unknown): boolean {
+function isUpdateConflict(error: unknown): boolean {
   if (awsErrorName(error) !== 'ResourceConflictException') return false;
   const message = error instanceof Error ? error.message : '';
   return !/already exist/i.test(message);
@@ -66,7 +66,7 @@ export class FunctionError extends CliError {
   }
 }
 
-export class PropagationTimeoutError extends FunctionError {
+class PropagationTimeoutError extends FunctionError {
   constructor(message: string, cause: unknown) {
     super(message, {
       cause,

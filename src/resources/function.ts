@@ -32,7 +32,7 @@ import {
 } from './function-spec.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-export function functionDescription(ctx: StackContext): string {
+function functionDescription(ctx: StackContext): string {
   return `Posts CloudWatch alarms from ${ctx.names.topic} to Slack (alarm-to-slack stack ${ctx.names.stack})`;
 }
 
@@ -78,7 +78,7 @@ type Desired = Partial<FunctionDesired> & { codeSha256: string };
  * What differs, as the fields of UpdateFunctionConfiguration to send (only those) and labels for the
  * plan. Desired fields that are missing mean "no change requested"; an empty ciphertext likewise.
  */
-export function configurationChanges(
+function configurationChanges(
   found: FunctionFound,
   desired: Desired,
 ): { labels: string[]; update: Omit<UpdateFunctionConfigurationRequest, 'FunctionName'> } {

@@ -10,12 +10,12 @@ import type { StackContext } from './context.js';
  */
 
 /** The EncryptionContext the webhook URL is encrypted under, and that the role's policy requires. */
-export function encryptionContext(ctx: StackContext): Record<string, string> {
+function encryptionContext(ctx: StackContext): Record<string, string> {
   return { LambdaFunctionName: ctx.names.functionName };
 }
 
 /** Backoff while a new key is not yet visible everywhere in KMS (about 8 s in all). */
-export const KEY_VISIBILITY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+const KEY_VISIBILITY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
 
 /**
  * KMS is eventually consistent: right after CreateKey, calls naming the new key can answer

@@ -18,13 +18,6 @@ import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { untilVisible } from './key-cipher.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-export {
-  ciphertextMatches,
-  encryptionContext,
-  encryptWebhook,
-  KEY_VISIBILITY_DELAYS_MS,
-} from './key-cipher.js';
-
 export interface KeyFound {
   keyId: string;
   arn: string;
@@ -36,9 +29,9 @@ export interface KeyFound {
 }
 
 /** The shortest pending window KMS accepts; what a rollback schedules for a key this run created. */
-export const MIN_PENDING_WINDOW_DAYS = 7;
+const MIN_PENDING_WINDOW_DAYS = 7;
 
-export function keyDescription(stack: string): string {
+function keyDescription(stack: string): string {
   return `alarm-to-slack: encrypts the Slack webhook URL of stack "${stack}"`;
 }
 
@@ -47,7 +40,7 @@ export function keyDescription(stack: string): string {
  * governed by IAM policies (the role's kms:Decrypt with its EncryptionContext condition) and no
  * principal is a wildcard.
  */
-export function keyPolicy(ctx: StackContext) {
+function keyPolicy(ctx: StackContext) {
   return {
     Version: '2012-10-17',
     Statement: [

@@ -22,7 +22,7 @@ export const SNS_PRINCIPAL = 'sns.amazonaws.com';
 export const INVOKE_ACTION = 'lambda:InvokeFunction';
 
 /** Our statement id: stable, so a re-run finds (and never duplicates) it. */
-export function permissionSid(ctx: StackContext): string {
+function permissionSid(ctx: StackContext): string {
   return `${ctx.names.topic}-invoke`;
 }
 

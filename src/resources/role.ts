@@ -22,7 +22,7 @@ import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { parsePolicy, samePolicy } from './policy-document.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-export interface PolicyDocument {
+interface PolicyDocument {
   Version: '2012-10-17';
   Statement: Array<Record<string, unknown>>;
 }
@@ -64,7 +64,7 @@ export function decryptPolicy(ctx: StackContext, keyArn: string): PolicyDocument
   };
 }
 
-export function roleDescription(stack: string): string {
+function roleDescription(stack: string): string {
   return `alarm-to-slack: execution role of the Slack notifier function of stack "${stack}"`;
 }
 

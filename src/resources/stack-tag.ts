@@ -13,7 +13,7 @@ export function tagMissing(tags: Tags | undefined, stack: string): boolean {
 }
 
 /** The plan line adding our tag. */
-export function addTagChange(stack: string): string {
+function addTagChange(stack: string): string {
   return `add tag ${STACK_TAG}=${stack}`;
 }
 

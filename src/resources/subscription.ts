@@ -14,7 +14,7 @@ export interface SubscriptionFound {
   protocol: string;
 }
 
-export const PROTOCOL = 'lambda';
+const PROTOCOL = 'lambda';
 
 /**
  * ListSubscriptionsByTopic (all pages), keeping protocol lambda with the function as endpoint; [] when

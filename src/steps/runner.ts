@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import { awsMessage, InterruptedError } from '../errors.js';
 import type { Progress } from '../io/types.js';
 
-export type StepStatus = 'created' | 'updated' | 'unchanged' | 'skipped';
+type StepStatus = 'created' | 'updated' | 'unchanged' | 'skipped';
 
 export interface StepDone<T = unknown> {
   status: StepStatus;
@@ -27,7 +27,7 @@ export interface Step<T = unknown> {
   run(results: ReadonlyMap<string, StepDone>): Promise<StepDone<T>>;
 }
 
-export interface StepRecord {
+interface StepRecord {
   id: string;
   title: string;
   status: StepStatus | 'failed' | 'not-run';
@@ -39,14 +39,14 @@ export interface StepRecord {
   cause?: unknown;
 }
 
-export interface UndoRecord {
+interface UndoRecord {
   id: string;
   title: string;
   ok: boolean;
   error?: string;
 }
 
-export interface RunReport {
+interface RunReport {
   ok: boolean;
   steps: StepRecord[];
   results: Map<string, StepDone>;
@@ -56,7 +56,7 @@ export interface RunReport {
   interrupted: boolean;
 }
 
-export interface RunOptions {
+interface RunOptions {
   progress: Progress;
   /** Undo what completed when a step fails (default true; --no-rollback sets false). */
   rollback?: boolean;
@@ -191,9 +191,9 @@ export async function runSteps(steps: readonly Step[], opts: RunOptions): Promis
 }
 
 /** What a typed step gets: the values of the steps it needs, by id. */
-export type Inputs<R, N extends keyof R> = { readonly [K in N]: R[K] };
+type Inputs<R, N extends keyof R> = { readonly [K in N]: R[K] };
 
-export interface StepSpec<R, N extends keyof R, T> {
+interface StepSpec<R, N extends keyof R, T> {
   title: string;
   needs?: readonly N[];
   run(inputs: Inputs<R, N>): Promise<StepDone<T>>;

@@ -1,6 +1,8 @@
-import { plainStyle } from '../../src/io/style.js';
+import { createStyle } from '../../src/io/style.js';
 import { stepLine } from '../../src/io/terminal.js';
 import type { Asker, Choice, IO, StepOutcome } from '../../src/io/types.js';
+
+const plainStyle = createStyle(false);
 
 /**
  * A scripted IO: prompts are answered from a queue, in order, and each expected prompt names a pattern

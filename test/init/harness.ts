@@ -21,8 +21,6 @@ export const ALARM_ARN = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:mission-
 
 const CLIENTS = ['sts', 'sns', 'kms', 'lambda', 'iam', 'cloudwatch', 'logs', 'ec2'] as const;
 
-export type Fake = ReturnType<typeof fakeAws>;
-
 /**
  * Mocks every SDK client (aws-sdk-client-mock) and answers from a fresh in-memory AWS per test. Call
  * once per test file, at the top level.
@@ -69,7 +67,7 @@ export function useFakeAws() {
   return h;
 }
 
-export interface InitRun {
+interface InitRun {
   io: ScriptedIO;
   /** The error init threw (undefined on success) and the exit code the CLI would map it to. */
   error: unknown;

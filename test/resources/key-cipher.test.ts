@@ -1,6 +1,6 @@
 import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ciphertextMatches, encryptWebhook } from '../../src/resources/key.js';
+import { ciphertextMatches, encryptWebhook } from '../../src/resources/key-cipher.js';
 import { mockAws, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
 import { keyArn, NEW_ID, WEBHOOK } from './key-fixtures.js';

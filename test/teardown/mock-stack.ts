@@ -47,15 +47,15 @@ import { ACCOUNT, CALLER_ARN, type mockAws, REGION, testClients, testStackContex
 import { type FakeClock, fakeClock } from '../helpers/clock.js';
 import type { ScriptedIO } from '../helpers/io.js';
 
-export type Aws = ReturnType<typeof mockAws>;
+type Aws = ReturnType<typeof mockAws>;
 
-export const STACK = 'mission';
+const STACK = 'mission';
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:mission-sns`;
-export const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mission-lambda`;
-export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/mission-lambda-role`;
+const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mission-lambda`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/mission-lambda-role`;
 export const ALARM_ARN = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:mission-cpu-alarm`;
 export const LOG_GROUP = '/aws/lambda/mission-lambda';
-export const LOG_GROUP_ARN = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}`;
+const LOG_GROUP_ARN = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${LOG_GROUP}`;
 export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`;
 export const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
@@ -69,12 +69,12 @@ export function awsError(name: string, status = 400, message = `${name} from AWS
 }
 
 /** A resource's tags: ours (default), another stack's, or none. */
-export type Owner = 'ours' | 'other' | 'untagged';
+type Owner = 'ours' | 'other' | 'untagged';
 const tagsOf = (owner: Owner): Record<string, string> =>
   owner === 'ours' ? { [STACK_TAG]: STACK } : owner === 'other' ? { [STACK_TAG]: 'payments' } : {};
 const tagList = (owner: Owner) => Object.entries(tagsOf(owner)).map(([Key, Value]) => ({ Key, Value }));
 
-export interface StackSpec {
+interface StackSpec {
   topic: Owner | false;
   key: Owner | false;
   keyState: string;
@@ -95,7 +95,7 @@ export interface StackSpec {
   attached: string[];
 }
 
-export function completeStack(): StackSpec {
+function completeStack(): StackSpec {
   const { ctx } = testStackContext(STACK);
   return {
     topic: 'ours',
@@ -380,7 +380,7 @@ export function callNames(aws: Aws): string[] {
   return aws.calls().map(([client, name]) => `${client}.${name.replace(/Command$/, '')}`);
 }
 
-export const READ = /\.(Get|List|Describe|Filter)/;
+const READ = /\.(Get|List|Describe|Filter)/;
 /** Only the write calls, with their inputs. */
 export function writes(aws: Aws): Array<[string, unknown]> {
   return aws

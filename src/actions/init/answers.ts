@@ -41,9 +41,9 @@ export const DEFAULTS = {
   logRetentionDays: '30',
 } as const;
 
-export const TYPE_INSTANCE = 'type' as const;
-export const NO_ALARM = 'none' as const;
-export type InstancePick = string | typeof TYPE_INSTANCE | typeof NO_ALARM;
+const TYPE_INSTANCE = 'type' as const;
+const NO_ALARM = 'none' as const;
+type InstancePick = string | typeof TYPE_INSTANCE | typeof NO_ALARM;
 
 /** What is deployed, read once (function and alarm at once) for the prompts' defaults on an interactive re-run. */
 export interface Deployed {
@@ -57,7 +57,7 @@ export async function readDeployed(stack: StackContext): Promise<Deployed> {
 }
 
 /** Typed at an optional text prompt (channel, mention) to clear a deployed value. */
-export const CLEAR = '-';
+const CLEAR = '-';
 
 /** The answer of an optional text prompt: "-" clears, anything else is trimmed. */
 export function parseOptionalText(raw: string): string {
@@ -88,7 +88,7 @@ export function optionalTextPrompt(
  * The select's choices: the deployed alarm's instance first (also when it is not running now), then
  * each running instance "i-… (Name)", then typing an id, then no alarm.
  */
-export function instanceChoices(instances: RunningInstance[], current?: string): Choice<InstancePick>[] {
+function instanceChoices(instances: RunningInstance[], current?: string): Choice<InstancePick>[] {
   const listed = instances.find((i) => i.id === current);
   const rest = instances.filter((i) => i.id !== current);
   const choice = (i: RunningInstance) => ({

@@ -4,7 +4,8 @@ import { planAlarm } from '../../resources/alarm.js';
 import type { PlanItem, StackContext } from '../../resources/context.js';
 import { planFunction } from '../../resources/function.js';
 import type { FunctionEnvironment } from '../../resources/function-spec.js';
-import { ciphertextMatches, planKey } from '../../resources/key.js';
+import { planKey } from '../../resources/key.js';
+import { ciphertextMatches } from '../../resources/key-cipher.js';
 import { planLogGroup } from '../../resources/log-group.js';
 import { planPermission } from '../../resources/permission.js';
 import { planRole } from '../../resources/role.js';
@@ -18,7 +19,7 @@ export type CiphertextPlan =
   | { kind: 'keep'; ciphertext: string; reason: string }
   | { kind: 'encrypt'; url: string; reason: string };
 
-export const MISSING_WEBHOOK = 'Missing --webhook-url (or SLACK_WEBHOOK_URL)';
+const MISSING_WEBHOOK = 'Missing --webhook-url (or SLACK_WEBHOOK_URL)';
 
 /** The aliased key is kept (Enabled); otherwise a new key is created and the alias moved. */
 export function keyIsReused(stack: StackContext, d: Discovered): boolean {

@@ -19,7 +19,7 @@ import {
   summaryJson,
 } from './summary.js';
 
-export interface RunInitOptions {
+interface RunInitOptions {
   io: IO;
   stack: StackContext;
   identity: Identity;
@@ -29,7 +29,7 @@ export interface RunInitOptions {
   slackTimeoutMs?: number;
 }
 
-export interface InitOutcome {
+interface InitOutcome {
   ok: boolean;
   dryRun: boolean;
   plan: PlanItem[];

@@ -1,7 +1,8 @@
 import { ensureAlarm } from '../../resources/alarm.js';
 import type { Ensured, StackContext } from '../../resources/context.js';
 import { ensureFunction } from '../../resources/function.js';
-import { createKey, encryptWebhook, ensureKeyAlias, ensureKeyTag } from '../../resources/key.js';
+import { createKey, ensureKeyAlias, ensureKeyTag } from '../../resources/key.js';
+import { encryptWebhook } from '../../resources/key-cipher.js';
 import { ensureLogGroup } from '../../resources/log-group.js';
 import { ensurePermission } from '../../resources/permission.js';
 import { ensureRolePolicies, ensureRoleTrust } from '../../resources/role.js';
@@ -125,7 +126,7 @@ export function buildSteps(
 }
 
 /** The steps of an init run, with the type of what each produces. */
-export type InitSteps = ReturnType<typeof buildSteps>;
+type InitSteps = ReturnType<typeof buildSteps>;
 
 /** What running them reports, with each step's value typed. */
 export type InitReport = Awaited<ReturnType<InitSteps['run']>>;
