@@ -8,13 +8,20 @@ export interface StackNames {
   functionName: string;
   alarm: string;
   logGroup: string;
+  /** SQS queue of the alerts Lambda gave up on (the function's on-failure destination). */
+  queue: string;
+  /** The role's inline policy on that queue. */
+  queuePolicy: string;
+  /** EventBridge rule sending every alarm state change of the region to the function (--every-alarm). */
+  rule: string;
 }
 
 export const DEFAULT_STACK = 'alarm-to-slack';
 /** Tag put on every resource that takes tags; teardown only removes what carries it for this stack. */
 export const STACK_TAG = 'alarm-to-slack:stack';
-/** AWS limit on role and function names; `<name>-lambda-role` is the longest derived one. */
-export const MAX_STACK_NAME = 64 - '-lambda-role'.length;
+/** AWS's 64-character limit on rule, role and function names; `<name>-alarm-events` is the longest derived one. */
+export const LONGEST_SUFFIX = '-alarm-events';
+export const MAX_STACK_NAME = 64 - LONGEST_SUFFIX.length;
 
 export function stackNames(stack: string): StackNames {
   return {
@@ -26,6 +33,9 @@ export function stackNames(stack: string): StackNames {
     functionName: `${stack}-lambda`,
     alarm: `${stack}-cpu-alarm`,
     logGroup: `/aws/lambda/${stack}-lambda`,
+    queue: `${stack}-undelivered`,
+    queuePolicy: `${stack}-undelivered-queue`,
+    rule: `${stack}${LONGEST_SUFFIX}`,
   };
 }
 
@@ -48,6 +58,8 @@ export function stackArns(names: StackNames, where: { partition: string; region:
     alarmArn: `arn:${partition}:cloudwatch:${region}:${account}:alarm:${names.alarm}`,
     logGroupArn: `arn:${partition}:logs:${region}:${account}:log-group:${names.logGroup}`,
     aliasArn: `arn:${partition}:kms:${region}:${account}:${names.keyAlias}`,
+    queueArn: `arn:${partition}:sqs:${region}:${account}:${names.queue}`,
+    ruleArn: `arn:${partition}:events:${region}:${account}:rule/${names.rule}`,
     basicExecutionPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`,
   };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from './errors.js';
-import { MAX_STACK_NAME } from './names.js';
+import { LONGEST_SUFFIX, MAX_STACK_NAME } from './names.js';
 import { regionCodeForName } from './regions.js';
 
 /** Every validator throws UsageError (exit 2) with a one-line message naming the flag. */
@@ -12,7 +12,7 @@ export function validateStackName(name: string): string {
   }
   if (name.length > MAX_STACK_NAME) {
     throw new UsageError(
-      `--name "${name}" is ${name.length} characters; at most ${MAX_STACK_NAME} so that "${name}-lambda-role" fits IAM's 64-character limit.`,
+      `--name "${name}" is ${name.length} characters; at most ${MAX_STACK_NAME} so that "${name}${LONGEST_SUFFIX}" fits AWS's 64-character limit on rule names.`,
     );
   }
   return name;

@@ -39,6 +39,9 @@ describe('names', () => {
       functionName: 'mission-lambda',
       alarm: 'mission-cpu-alarm',
       logGroup: '/aws/lambda/mission-lambda',
+      queue: 'mission-undelivered',
+      queuePolicy: 'mission-undelivered-queue',
+      rule: 'mission-alarm-events',
     });
   });
 });
@@ -51,10 +54,16 @@ describe('validateStackName', () => {
     expect(usage(() => validateStackName(name))).toMatch(/--name/);
   });
   it('keeps every derived name within 64 characters', () => {
-    const longest = 'a'.repeat(52);
-    expect(stackNames(longest).role).toHaveLength(64);
+    const longest = 'a'.repeat(51);
+    const names = stackNames(longest);
+    expect(names.rule).toHaveLength(64);
+    for (const name of [names.role, names.functionName, names.topic, names.queue]) {
+      expect(name.length).toBeLessThanOrEqual(64);
+    }
     expect(validateStackName(longest)).toBe(longest);
-    expect(usage(() => validateStackName(`${longest}b`))).toMatch(/at most 52/);
+    expect(usage(() => validateStackName(`${longest}b`))).toMatch(
+      /at most 51 so that "a{51}b-alarm-events" fits/,
+    );
   });
 });
 

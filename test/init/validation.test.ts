@@ -15,7 +15,11 @@ type Case = [
 const CASES: Case[] = [
   ['a name starting with a digit', { globals: { name: '9lives' } }, /--name "9lives" is not valid/],
   ['a name with an underscore', { globals: { name: 'my_stack' } }, /--name "my_stack" is not valid/],
-  ['a name too long for IAM', { globals: { name: `a${'b'.repeat(60)}` } }, /fits IAM's 64-character limit/],
+  [
+    'a name too long for AWS names',
+    { globals: { name: `a${'b'.repeat(60)}` } },
+    /fits AWS's 64-character limit on rule names/,
+  ],
   ['a region display name', { globals: { region: 'Seoul' } }, /did you mean --region ap-northeast-2\?/],
   ['a region console name', { globals: { region: 'Asia Pacific (Seoul)' } }, /--region ap-northeast-2/],
   ['a malformed region', { globals: { region: 'moon-1' } }, /is not an AWS region code/],
