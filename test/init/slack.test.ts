@@ -94,6 +94,33 @@ describe('init verifies the webhook before changing anything', () => {
     expect(received).toEqual([]);
   });
 
+  it('a re-run with the same URL posts nothing (it is already verified); a new URL is verified', async () => {
+    await runInit({ options: firstRunOptions({ webhookUrl: hook(), verifyWebhook: true }) });
+    expect(received).toHaveLength(1);
+    const again = await runInit({ options: firstRunOptions({ webhookUrl: hook(), verifyWebhook: true }) });
+    expect(again.exitCode).toBe(0);
+    expect(received).toHaveLength(1);
+    expect(aws.writes()).not.toContain('UpdateFunctionConfiguration');
+    const other = `${base}/services/T000/B000/OTHERsecretOTHER`;
+    const changed = await runInit({ options: firstRunOptions({ webhookUrl: other, verifyWebhook: true }) });
+    expect(changed.exitCode).toBe(0);
+    expect(received).toHaveLength(2);
+    expect(received[1]?.path).toBe('/services/T000/B000/OTHERsecretOTHER');
+  });
+
+  it('a new URL that Slack refuses stops a re-run before any write', async () => {
+    await runInit({ options: firstRunOptions({ webhookUrl: hook(), verifyWebhook: false }) });
+    aws.clearCalls();
+    reply = (res) => {
+      res.statusCode = 404;
+      res.end('no_service');
+    };
+    const other = `${base}/services/T000/B000/OTHERsecretOTHER`;
+    const run = await runInit({ options: firstRunOptions({ webhookUrl: other, verifyWebhook: true }) });
+    expect(run.exitCode).toBe(1);
+    expect(aws.writes()).toEqual([]);
+  });
+
   it('a re-run without a URL has nothing to verify and posts nothing', async () => {
     await runInit({ options: firstRunOptions({ webhookUrl: hook(), verifyWebhook: false }) });
     const run = await runInit({ options: firstRunOptions({ webhookUrl: undefined, verifyWebhook: true }) });

@@ -103,9 +103,9 @@ async function offerTestAlarm(
 }
 
 /**
- * The init action: verify the webhook (not in a dry run) and read what exists (concurrently), decide the ciphertext, show
- * the plan (and stop there with --dry-run), confirm on a TTY, run the steps, report. A failed run writes
- * its summary (what remains) and then throws: CliError (exit 1) or InterruptedError (exit 130).
+ * The init action: read what exists, decide the ciphertext, verify a new webhook URL (not in a dry run),
+ * show the plan (and stop there with --dry-run), confirm on a TTY, run the steps, report. A failed run
+ * writes its summary (what remains) and then throws: CliError (exit 1) or InterruptedError (exit 130).
  * A failed test alarm at the end does not fail the setup (exit 0; the summary says how to retry).
  */
 export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
@@ -116,16 +116,15 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
     if (signal?.aborted) throw new InterruptedError('Interrupted; nothing was changed.');
   };
 
-  const url = answers.webhookUrl;
-  // A dry run has no side effects at all: not even the "connected" message in Slack.
-  const verify = answers.verifyWebhook && !answers.dryRun && url !== undefined;
-  const [, discovered] = await Promise.all([
-    verify ? verifyWebhook(opts, url, signal) : undefined,
-    discover(stack),
-  ]);
+  const discovered = await discover(stack);
+  stopIfAborted();
+  const cipher = await planCiphertext(stack, discovered, answers);
+  // The "connected" message goes to a URL that is new (or re-encrypted for a new key), so a re-run with the
+  // same answers posts nothing; a dry run has no side effects at all, not even that message.
+  if (answers.verifyWebhook && !answers.dryRun && cipher.kind === 'encrypt')
+    await verifyWebhook(opts, cipher.url, signal);
   stopIfAborted();
 
-  const cipher = await planCiphertext(stack, discovered, answers);
   const plan = buildPlan(stack, discovered, answers, cipher);
   const table = planTable(plan, io.style);
   const heading = `Plan for "${stack.names.stack}" in ${stack.region} (account ${identity.account}):`;
