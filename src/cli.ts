@@ -116,6 +116,11 @@ export function buildProgram(session: Session): Command {
     .option('-y, --yes', 'never prompt: take flags, environment and defaults; confirm plans', false)
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
     .option('--debug', 'print stack traces and debug details', false)
+    .addHelpText(
+      'before',
+      'Start here: `npx alarm-to-slack init` asks for a Slack webhook URL and sets everything up.\n' +
+        'Then `alarm-to-slack test` sends a test alarm, `status` checks it, `teardown` removes it.\n',
+    )
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -176,7 +181,17 @@ export function buildProgram(session: Session): Command {
   return program;
 }
 
+/** Output piped into a command that stopped reading (`| head`) ends the run quietly, not with a stack trace. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exitCode ??= EXIT.ok;
+    stream.destroy();
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
   const session: Session = { controller: new AbortController(), exitCode: EXIT.ok };
   const program = buildProgram(session);
   let interrupts = 0;

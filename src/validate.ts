@@ -86,8 +86,12 @@ function parseInteger(flag: string, raw: string | number): number {
   return value;
 }
 
+/** The CPU alarm's threshold: a percentage of CPU, 0 to 100. */
 export function validateThreshold(raw: string | number): number {
-  return parseNumber('--threshold', raw);
+  const value = parseNumber('--threshold', raw);
+  if (value < 0 || value > 100)
+    throw new UsageError(`--threshold is a CPU percentage, 0 to 100; got ${raw}.`);
+  return value;
 }
 
 /** CloudWatch alarm periods: 10, 30 or a multiple of 60 seconds. */

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,31 @@ describe('the alarm-to-slack binary', () => {
     const none = await bin(['status', '--profile', 'nosuch'], { HOME: '/nonexistent-home' });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('they define no profile.');
+  });
+
+  it('without a command prints the help, starting with how to begin, and exits 0', async () => {
+    const { code, stdout } = await bin([]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(
+      'Start here: `npx alarm-to-slack init` asks for a Slack webhook URL and sets everything up.',
+    );
+    expect(stdout).toContain('Usage: alarm-to-slack [options] [command]');
+    // A command's own help goes straight to its usage.
+    expect((await bin(['init', '--help'])).stdout.split('\n')[0]).toMatch(/^Usage: alarm-to-slack init/);
+  });
+
+  it('ends quietly when its output pipe is closed early (| head)', async () => {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, 'init', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => {
+        err += d;
+      });
+      child.stdout.destroy(); // the reader went away before the help was written
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
   });
 
   it('exits 2 without a region, naming the profile that has none', async () => {

@@ -123,6 +123,10 @@ describe('numeric and id validators', () => {
   it('threshold is a number', () => {
     expect(validateThreshold('80.5')).toBe(80.5);
     expect(usage(() => validateThreshold('high'))).toMatch(/--threshold/);
+    expect(validateThreshold('0')).toBe(0);
+    expect(validateThreshold('100')).toBe(100);
+    expect(usage(() => validateThreshold('101'))).toBe('--threshold is a CPU percentage, 0 to 100; got 101.');
+    expect(usage(() => validateThreshold('-5'))).toBe('--threshold is a CPU percentage, 0 to 100; got -5.');
     expect(usage(() => validateThreshold(''))).toMatch(/--threshold/);
   });
   it('period is 10, 30 or a multiple of 60', () => {

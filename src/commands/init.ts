@@ -7,8 +7,9 @@ import {
   optionalTextPrompt,
   parseOptionalText,
   readDeployed,
+  WEBHOOK_HELP,
 } from '../actions/init/answers.js';
-import { identityLine } from '../actions/init/summary.js';
+import { identityLine, introLine } from '../actions/init/summary.js';
 import { UsageError } from '../errors.js';
 import { resolveValue, type ValueSpec } from '../io/resolve.js';
 import type { IO } from '../io/types.js';
@@ -209,6 +210,7 @@ async function gather(
   const deployed = await deployedForPrompts(options, specs(options, ctx.env), io, stack);
   const s = specs(options, ctx.env, deployed?.alarm);
   const env = deployed?.fn?.environment;
+  if (webhookPrompted(s.webhookUrl, io)) io.progress.info(WEBHOOK_HELP);
   const webhookUrl = await resolveValue(io, keepableWebhook(s.webhookUrl, deployed));
   const channel = await resolveValue(
     io,
@@ -271,6 +273,7 @@ export async function run(options: InitOptions, ctx: CommandContext): Promise<vo
   await validateGiven(options, ctx);
   const { stack, identity } = await openStack(ctx, name);
   ctx.io.progress.info(identityLine(identity, stack.region));
+  ctx.io.progress.info(introLine(stack, identity));
   const answers = await gather(options, ctx, name, stack);
   const { runInit } = await import('../actions/init/run.js');
   await runInit({ io: ctx.io, stack, identity, answers, signal: ctx.signal });

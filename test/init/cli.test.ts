@@ -43,6 +43,7 @@ describe('alarm-to-slack init (binary)', () => {
     [[...REGION, '--webhook-url', 'not a url', '--no-alarm'], '--webhook-url is not a valid URL'],
     [[...REGION, ...HOOK, '--instance-id', 'i-bad'], 'is not an EC2 instance id'],
     [[...REGION, ...HOOK, '--no-alarm', '--threshold', 'x'], '--threshold must be a number'],
+    [[...REGION, ...HOOK, '--instance-id', 'i-0123456789abcdef0', '--threshold', '150'], '0 to 100; got 150'],
     [[...REGION, ...HOOK, '--no-alarm', '--period', '45'], '--period must be 10, 30 or a multiple of 60'],
     [
       [...REGION, ...HOOK, '--no-alarm', '--evaluation-periods', '0'],

@@ -40,6 +40,14 @@ describe('init, interactive', () => {
     const run = await runInit({ interactive: true, options: NO_FLAGS, answers: prompts() });
     expect(run.error).toBeUndefined();
     expect(run.io.remainingAnswers()).toBe(0);
+    // Before the first question: what init builds, where and what it costs; then where a webhook URL comes from.
+    const stderr = run.io.stderr.join('\n');
+    expect(stderr).toContain(
+      'init sets up the Slack notifier "mission" in account 123456789012, ap-northeast-2: an SNS topic, a KMS key',
+    );
+    expect(stderr).toContain('Cost: about 1 USD a month (the KMS key)');
+    expect(stderr).toContain('https://api.slack.com/apps → Incoming Webhooks → Add New Webhook to Workspace');
+    expect(stderr).toContain('It is stored only encrypted (KMS)');
 
     const select = run.io.asked.find((a) => a.kind === 'select');
     expect(select?.choices?.map((c) => c.name)).toEqual([

@@ -56,6 +56,13 @@ export async function readDeployed(stack: StackContext): Promise<Deployed> {
   return { fn, alarm };
 }
 
+/** Shown before the webhook prompt: where a URL comes from, and what happens to it. */
+export const WEBHOOK_HELP = [
+  'The Slack incoming-webhook URL posts to one channel. To get one: create a Slack app at',
+  'https://api.slack.com/apps → Incoming Webhooks → Add New Webhook to Workspace → pick the channel → copy',
+  'the URL (https://api.slack.com/messaging/webhooks). It is stored only encrypted (KMS), never shown or written.',
+].join('\n');
+
 /** Typed at an optional text prompt (channel, mention) to clear a deployed value. */
 const CLEAR = '-';
 

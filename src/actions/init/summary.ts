@@ -16,6 +16,15 @@ export function identityLine(identity: Identity, region: string): string {
   return `Account ${identity.account} (${identity.arn}) · Region ${region}`;
 }
 
+/** Before the first question: what init builds, where, and what it costs. */
+export function introLine(stack: StackContext, identity: Identity): string {
+  return (
+    `init sets up the Slack notifier "${stack.names.stack}" in account ${identity.account}, ${stack.region}: ` +
+    'an SNS topic, a KMS key for the webhook URL, an IAM role, a Lambda function with its log group and a ' +
+    'queue for undelivered alerts. Cost: about 1 USD a month (the KMS key); the rest stays in the free tier at alert volumes.'
+  );
+}
+
 export interface InitResources {
   topicArn: string | null;
   keyArn: string | null;
