@@ -310,6 +310,29 @@ describe('delivering records', () => {
     expect(slack.requests).toHaveLength(502);
   });
 
+  it.each([
+    [{}, '📣 The notifier received an empty object'],
+    [{ Records: [] }, '📣 The notifier received an event with 0 records'],
+    [[], '📣 The notifier received an array of 0 items'],
+    ['a string', '📣 The notifier received a string'],
+    [null, '📣 The notifier received nothing'],
+    [
+      { Records: [{ eventSource: 'aws:s3', awsRegion: 'eu-west-1' }] },
+      '📣 The notifier received an aws:s3 event',
+    ],
+    [
+      { id: 'e-1', 'detail-type': 'AWS Health Event', source: 'aws.health', region: 'eu-west-1', detail: {} },
+      '📣 AWS Health Event (aws.health)',
+    ],
+  ])('posts any other payload (%j) as a short message: never dropped, never a crash', async (event, text) => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    await expect(handler(event, context)).resolves.toEqual({ delivered: 1 });
+    expect(slack.requests.map((r) => JSON.parse(r.body).text)).toEqual([text]);
+    expect(logs).toEqual([`Posted to Slack: ${text}`]);
+  });
+
   it('never logs or throws the webhook URL or any part of its path, even when Slack echoes it', async () => {
     const echo = (r: SlackRequest) => `no_service for http://${r.headers.host}${r.path} (T000/B000/XXXX)`;
     slack = await fakeSlack(['reset', { status: 500, body: echo }, { status: 404, body: echo }]);
