@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatEvent, formatEventBridge, formatRecord, LIMITS } from '../../handler-template/format.mjs';
+import { regionName } from '../../handler-template/text.mjs';
 import type { SlackPayload } from '../../handler-template/types.js';
+import { REGION_NAMES } from '../../src/regions.js';
 import { FIXTURE_NOW } from './fake-slack.js';
 import { fixture, type Json, snsRecord } from './harness.js';
 
@@ -320,5 +322,11 @@ describe('events that are not alarms', () => {
 
   it('no payload at all', () => {
     expect((formatEvent(undefined).blocks[1] as Section).text?.text).toBe('_(no payload)_');
+  });
+});
+
+describe("the handler's region names", () => {
+  it('are those of the CLI (the handler cannot import src/, so it keeps a copy)', () => {
+    for (const [code, name] of Object.entries(REGION_NAMES)) expect(regionName(code)).toBe(name);
   });
 });
