@@ -1,4 +1,5 @@
-// POST to Slack; network errors, 5xx and 429 retried with backoff while the invocation has time.
+// POST to Slack; network errors, 5xx and 429 retried with backoff while the invocation has time (429 and 503 after
+// their Retry-After, stretched by up to a half so that invocations rate-limited together do not retry together).
 /** @import { DeliverOptions, DeliverSettings } from './types.js' */
 
 /** @type {DeliverSettings} */
@@ -12,6 +13,7 @@ export const settings = {
   random: Math.random,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   log: console.log,
+  now: Date.now,
 };
 
 export class SlackError extends Error {
@@ -67,10 +69,11 @@ export async function postToSlack(url, payload, options = {}) {
         throw new SlackError(`Slack rejected the message (${answer})`, status, false);
       }
       last = new SlackError(`Slack answered ${answer}`, status, true);
+      if (status === 429 && o.failOnRateLimit) throw last;
       // Retry-After: seconds or an HTTP date
       const after = response.headers.get('retry-after') ?? '';
       if (status === 429 || status === 503)
-        wait = Number(after) * 1000 || Date.parse(after) - Date.now() || 0;
+        wait = Math.max(0, Number(after) * 1000 || Date.parse(after) - o.now() || 0);
     } catch (error) {
       if (error instanceof SlackError) throw error;
       const e = /** @type {Error & { cause?: { code?: string } }} */ (error);
@@ -84,7 +87,8 @@ export async function postToSlack(url, payload, options = {}) {
     }
     // jitter: up to half the step
     const step = Math.min(o.baseDelayMs * 2 ** (n - 1), o.maxDelayMs);
-    const delay = Math.max(wait, Math.round(step * (1 - o.random() / 2)));
+    const r = o.random();
+    const delay = Math.max(Math.round(wait * (1 + r / 2)), Math.round(step * (1 - r / 2)));
     const over = remaining() - delay - o.safetyMarginMs < o.minAttemptMs;
     if (over || n >= o.maxAttempts) {
       const why = over ? `, as waiting ${delay} ms more would overrun the invocation` : '';

@@ -1,7 +1,31 @@
-// SNS record → Slack payload; pure, no AWS imports (`preview` loads it too).
-/** @import { Block, FormatOptions as Options, Json, SlackPayload, SnsRecord } from './types.js' */
+// Alarm notifications (SNS messages, EventBridge events) and any other payload → Slack payload; pure, no AWS
+// imports (`preview` loads it too).
+import {
+  consoleUrl,
+  duration,
+  header,
+  join,
+  LIMITS,
+  lateText,
+  list,
+  mrkdwn,
+  num,
+  obj,
+  parse,
+  parseArn,
+  parseTime,
+  plural,
+  regionName,
+  section,
+  str,
+  timeText,
+  truncate,
+  withChannel,
+} from './text.mjs';
 
-export const LIMITS = { section: 3000, field: 2000, header: 150, blocks: 50 };
+/** @import { FormatOptions as Options, Json, SlackPayload, SnsRecord } from './types.js' */
+
+export { consoleUrl, duration, LIMITS, truncate } from './text.mjs';
 
 /** @type {Record<string, string[]>} */
 const STATES = { ALARM: ['🔴', '#E01E5A'], OK: ['🟢', '#2EB67D'], INSUFFICIENT_DATA: ['⚪', '#9E9E9E'] };
@@ -23,65 +47,7 @@ const STATS = {
   MINIMUM: 'Minimum',
   MAXIMUM: 'Maximum',
 };
-/** @type {Record<string, string>} */
-const CONSOLES = { aws: 'aws.amazon.com', 'aws-cn': 'amazonaws.cn', 'aws-us-gov': 'amazonaws-us-gov.com' };
-
-/** @param {unknown} v a string or number, else '' (null included) */
-const str = (v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
-/** @param {unknown} v */
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-/** @param {unknown} v @returns {Json | undefined} */
-const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? /** @type {Json} */ (v) : undefined);
-/** @param {unknown} v @returns {Json[]} */
-const list = (v) => (Array.isArray(v) ? v.map(obj).filter((x) => x !== undefined) : []);
-/** @param {unknown[]} parts @param {string} glue */
-const join = (parts, glue = ' ') => parts.filter(Boolean).join(glue);
-/** @param {number} n @param {string} word */
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-/** @param {string} s @returns {unknown} */
-const parse = (s) => {
-  try {
-    return JSON.parse(s);
-  } catch {}
-};
-
-/** @param {string} s */
-export const mrkdwn = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Cuts with "…", not inside a surrogate pair or an escape. @param {string} s @param {number} max */
-export function truncate(s, max) {
-  if (s.length <= max) return s;
-  const cut = s.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
-  return `${cut.replace(/&[a-z]{0,3}$/, '')}…`;
-}
-
-/** @param {unknown} arn */
-export function parseArn(arn) {
-  const [prefix, partition = '', , region = '', account = '', ...rest] = str(arn).split(':');
-  return prefix === 'arn' && rest.length
-    ? { partition, region, account, resource: rest.join(':') }
-    : undefined;
-}
-
-/** None for a missing ARN or an unknown partition. @param {unknown} alarmArn @param {string} name */
-export function consoleUrl(alarmArn, name) {
-  const arn = parseArn(alarmArn);
-  const host = arn && CONSOLES[arn.partition];
-  if (!arn?.region || !host) return undefined;
-  return `https://${arn.region}.console.${host}/cloudwatch/home?region=${arn.region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
-}
-
-/** 60 → "1 minute", 5400 → "90 minutes". @param {number} s */
-export function duration(s) {
-  for (const [unit, size] of /** @type {const} */ ([
-    ['day', 86400],
-    ['hour', 3600],
-    ['minute', 60],
-  ])) {
-    if (s % size === 0) return plural(s / size, unit);
-  }
-  return plural(s, 'second');
-}
+const ALARM_EVENT = 'CloudWatch Alarm State Change';
 
 /** "CPUUtilization (AWS/EC2, InstanceId=i-…) Average" @param {Json | undefined} metric @param {unknown} stat */
 function metricText(metric = {}, stat = '') {
@@ -119,35 +85,15 @@ export function describeCondition(trigger = {}) {
   const threshold = band
     ? join([str(band.Label), code(band)])
     : join([str(trigger.Threshold), str(trigger.Unit)]);
+  const where = inputs && `\nwhere ${inputs}`;
+  // EventBridge events name the metrics only: no comparison, threshold or datapoints to make up
+  if (!op && !threshold) return `${subject}${period ? ` per ${duration(period)}` : ''}${where}`;
   const n = num(trigger.EvaluationPeriods) ?? 1;
   const m = num(trigger.DatapointsToAlarm) ?? n;
   const within = period ? ` within ${duration(n * period)}` : '';
   const count = `${m === n ? '' : `${m} of `}${plural(n, 'datapoint')}`;
-  return `${join([subject, OPERATORS[op] ?? op, threshold])} for ${count}${within}${inputs && `\nwhere ${inputs}`}`;
+  return `${join([subject, OPERATORS[op] ?? op, threshold])} for ${count}${within}${where}`;
 }
-
-/** A Slack date, shown in the reader's time zone. @param {unknown} value */
-function timeText(value) {
-  const raw = str(value);
-  const ms = Date.parse(raw.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-  if (Number.isNaN(ms)) return mrkdwn(raw);
-  const utc = `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${utc}>`;
-}
-
-/** @param {string} text @returns {Block} */
-const section = (text) => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, LIMITS.section) },
-});
-/** @param {string} text @returns {Block} */
-const header = (text) => ({
-  type: 'header',
-  text: { type: 'plain_text', text: truncate(text, LIMITS.header), emoji: true },
-});
-/** @param {SlackPayload} payload @param {Options} options @returns {SlackPayload} */
-const withChannel = (payload, { channel }) =>
-  str(channel) ? { ...payload, channel: str(channel) } : payload;
 
 /** @param {Json} alarm @param {Options} [options] @param {string} [snsArn] @returns {SlackPayload} */
 export function formatAlarm(alarm, options = {}, snsArn) {
@@ -159,12 +105,21 @@ export function formatAlarm(alarm, options = {}, snsArn) {
   const headline = resolved ? `✅ RESOLVED: ${name}` : `${icon} ${state || 'STATE CHANGE'}: ${name}`;
   const arn = parseArn(alarm.AlarmArn) ?? parseArn(snsArn);
   const where = str(alarm.Region) || arn?.region;
-  const mention = state === 'ALARM' ? str(options.mention) : '';
+  // a composite alarm whose actions are suppressed (maintenance…) is shown, but pages nobody
+  const suppressed = str(alarm.ActionsSuppressedBy);
+  const mention = state === 'ALARM' && !suppressed ? str(options.mention) : '';
   const plain = `${headline}${where ? ` in ${where}` : ''}`;
   const text = truncate(`${mention && `${mention} `}${mrkdwn(plain)}`, LIMITS.section);
+  const now = num(options.now);
+  const late = now === undefined ? '' : lateText(parseTime(alarm.StateChangeTime), now);
 
   const reason = mrkdwn(str(alarm.NewStateReason));
-  const details = [mrkdwn(str(alarm.AlarmDescription)), reason && `*Reason*\n${reason}`];
+  const why = mrkdwn(str(alarm.ActionsSuppressedReason));
+  const details = [
+    mrkdwn(str(alarm.AlarmDescription)),
+    reason && `*Reason*\n${reason}`,
+    suppressed && `🔕 *Actions suppressed* (${mrkdwn(suppressed)})${why && `: ${why}`}`,
+  ];
   const rule = str(alarm.AlarmRule);
   if (rule) {
     const children = list(alarm.TriggeringChildren).map((c) => {
@@ -173,12 +128,24 @@ export function formatAlarm(alarm, options = {}, snsArn) {
     });
     // cut alone, so that the code span closes and the children fit
     const by = mrkdwn(join(children, ', ')).replace(/.+/, '\n*Triggered by* $&');
-    details.push(`*Rule*\n\`${truncate(mrkdwn(rule), LIMITS.field)}\`${by}`);
-  } else details.push(mrkdwn(describeCondition(obj(alarm.Trigger))).replace(/^.+/, '*Condition*\n$&'));
+    const periods = [
+      ['wait period', num(alarm.ActionsSuppressorWaitPeriod)],
+      ['extension period', num(alarm.ActionsSuppressorExtensionPeriod)],
+    ].map(([what, s]) => s !== undefined && `${what} ${duration(Number(s))}`);
+    const suppressor = mrkdwn(str(alarm.ActionsSuppressor)).replace(
+      /.+/,
+      `\n*Actions suppressor* $&${join(periods, ', ').replace(/.+/, ' ($&)')}`,
+    );
+    details.push(`*Rule*\n\`${truncate(mrkdwn(rule), LIMITS.field)}\`${by}${suppressor}`);
+  } else {
+    const trigger = obj(alarm.Trigger);
+    const label = str(trigger?.ComparisonOperator) ? 'Condition' : 'Metric';
+    details.push(mrkdwn(describeCondition(trigger)).replace(/^.+/, `*${label}*\n$&`));
+  }
   const blocks = details.filter(Boolean).map(section);
   const fields = [
     ['State', mrkdwn(`${old && `${old} → `}${state}${resolved ? ' (resolved)' : ''}`)],
-    ['Region', mrkdwn(join([str(alarm.Region), arn?.region], ' · '))],
+    ['Region', mrkdwn(join([...new Set([str(alarm.Region), arn?.region])], ' · '))],
     ['Account', mrkdwn(str(alarm.AWSAccountId) || arn?.account || '')],
     ['Changed', str(alarm.StateChangeTime) && timeText(alarm.StateChangeTime)],
   ].flatMap(([key, value]) =>
@@ -191,12 +158,12 @@ export function formatAlarm(alarm, options = {}, snsArn) {
       type: 'actions',
       elements: [{ type: 'button', text: { type: 'plain_text', text: 'View in CloudWatch' }, url }],
     });
-  const top = [header(headline), ...(mention ? [section(mention)] : [])];
+  const top = [header(headline), ...(late ? [section(late)] : []), ...(mention ? [section(mention)] : [])];
   const attachments = [{ color, fallback: truncate(plain, LIMITS.section), blocks }];
   return withChannel({ text, blocks: top, attachments }, options);
 }
 
-/** Any other message. @param {{ subject?: unknown, body?: unknown, topicArn?: unknown }} message @param {Options} [options] */
+/** Any other SNS message. @param {{ subject?: unknown, body?: unknown, topicArn?: unknown }} message @param {Options} [options] */
 export function formatMessage({ subject, body, topicArn }, options = {}) {
   const topic = parseArn(topicArn);
   const title = `📣 ${str(subject) || `Message from ${topic?.resource ?? 'SNS'}`}`;
@@ -224,4 +191,104 @@ export function formatRecord(record, options = {}) {
   const alarm = obj(parse(body));
   if (typeof alarm?.AlarmName === 'string') return formatAlarm(alarm, options, snsArn);
   return formatMessage({ subject: sns.Subject, body, topicArn: snsArn }, options);
+}
+
+/** An EventBridge alarm event as the SNS alarm message it stands for. @param {Json} event */
+function alarmOfEvent(event) {
+  const detail = obj(event.detail) ?? {};
+  const state = obj(detail.state) ?? {};
+  const config = obj(detail.configuration) ?? {};
+  const arn = Array.isArray(event.resources) ? str(event.resources[0]) : '';
+  /** @param {Json} m metricStat's dimensions are an object, an SNS Trigger's a list */
+  const metric = (m, stat = obj(m.metricStat), of = obj(stat?.metric)) => ({
+    Id: m.id,
+    Label: m.label,
+    Expression: m.expression,
+    ReturnData: m.returnData,
+    MetricStat: stat && {
+      Metric: {
+        MetricName: of?.name,
+        Namespace: of?.namespace,
+        Dimensions: Object.entries(obj(of?.dimensions) ?? {}).map(([name, value]) => ({ name, value })),
+      },
+      Period: stat.period,
+      Stat: stat.stat,
+    },
+  });
+  return {
+    AlarmName: str(detail.alarmName) || parseArn(arn)?.resource.replace(/^alarm:/, ''),
+    AlarmDescription: config.description,
+    AWSAccountId: event.account,
+    NewStateValue: state.value,
+    NewStateReason: state.reason,
+    StateChangeTime: str(state.timestamp) || event.time,
+    Region: regionName(str(event.region)),
+    AlarmArn: arn,
+    OldStateValue: obj(detail.previousState)?.value,
+    AlarmRule: config.alarmRule,
+    TriggeringChildren: list(obj(parse(str(state.reasonData)))?.triggeringAlarms).map((a) => ({
+      Arn: a.arn,
+      State: { Value: obj(a.state)?.value },
+    })),
+    ActionsSuppressedBy: state.actionsSuppressedBy,
+    ActionsSuppressedReason: state.actionsSuppressedReason,
+    ActionsSuppressor: config.actionsSuppressor,
+    ActionsSuppressorWaitPeriod: config.actionsSuppressorWaitPeriod,
+    ActionsSuppressorExtensionPeriod: config.actionsSuppressorExtensionPeriod,
+    // no threshold, comparison or evaluation periods: EventBridge events have none
+    Trigger: { Metrics: list(config.metrics).map((m) => metric(m)) },
+  };
+}
+
+/** Any EventBridge event: an alarm's state change like an SNS alarm, anything else as a short message. */
+export function formatEventBridge(/** @type {unknown} */ event, /** @type {Options} */ options = {}) {
+  const e = obj(event);
+  if (e?.['detail-type'] === ALARM_EVENT && e.source === 'aws.cloudwatch' && obj(e.detail))
+    return formatAlarm(alarmOfEvent(e), options);
+  return formatEvent(event, options);
+}
+
+/** What a payload is, in words. @param {unknown} v */
+function kindOf(v) {
+  const e = obj(v);
+  if (!e)
+    return Array.isArray(v)
+      ? `an array of ${plural(v.length, 'item')}`
+      : v == null
+        ? 'nothing'
+        : `a ${typeof v}`;
+  if (typeof e['detail-type'] === 'string') return `${e['detail-type']} (${str(e.source) || 'EventBridge'})`;
+  if (Array.isArray(e.Records)) {
+    const source = str(obj(e.Records[0])?.eventSource) || str(obj(e.Records[0])?.EventSource);
+    return source ? `an ${source} event` : `an event with ${plural(e.Records.length, 'record')}`;
+  }
+  const keys = Object.keys(e);
+  return keys.length ? `an object with ${truncate(keys.join(', '), 80)}` : 'an empty object';
+}
+
+/**
+ * A payload that is no alarm (another EventBridge event, an S3 event, {}, a string…): what it is, where it
+ * comes from when known, and its JSON, compact and cut short. @param {unknown} payload @param {Options} [options]
+ * @param {string} [from] e.g. "SQS queue mission-undelivered"
+ */
+export function formatEvent(payload, options = {}, from = '') {
+  const e = obj(payload) ?? {};
+  const kind = kindOf(payload);
+  const title = typeof e['detail-type'] === 'string' ? `📣 ${kind}` : `📣 The notifier received ${kind}`;
+  const record = obj(Array.isArray(e.Records) ? e.Records[0] : undefined);
+  const where = [
+    from,
+    typeof e['detail-type'] === 'string' && 'EventBridge event',
+    str(e.region),
+    str(e.account),
+  ];
+  if (!str(e.region)) where.push(str(record?.awsRegion));
+  const origin = join([mrkdwn(join(where, ' · ')), str(e.time) && timeText(e.time)], ' · ');
+  const json = JSON.stringify(payload) ?? '';
+  const blocks = [
+    header(title),
+    section(json ? `\`\`\`${truncate(mrkdwn(json).replace(/```/g, "'''"), 1000)}\`\`\`` : '_(no payload)_'),
+  ];
+  if (origin) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: origin }] });
+  return withChannel({ text: truncate(mrkdwn(title), LIMITS.section), blocks }, options);
 }

@@ -219,6 +219,52 @@ describe('postToSlack', () => {
     expect(sleeps[0]).toBeLessThanOrEqual(7000);
   });
 
+  it('stretches a Retry-After wait by up to a half (jitter), so that rate-limited invocations do not retry in step', async () => {
+    slack = await fakeSlack([{ status: 429, body: 'rate_limited', headers: { 'retry-after': '2' } }, OK]);
+    const { run, sleeps } = await post(15_000, { random: () => 0.5 });
+    await expect(run).resolves.toEqual({ attempts: 2 });
+    expect(sleeps).toEqual([2500]);
+    expect(logs).toEqual(['Slack answered 429 rate_limited; retrying in 2500 ms (attempt 2)']);
+  });
+
+  it('never waits less than Retry-After, and gives up when the stretched wait would overrun the invocation', async () => {
+    slack = await fakeSlack([{ status: 429, body: 'rate_limited', headers: { 'retry-after': '8' } }, OK]);
+    // 8 s fits in 15 s, but 8 × 1.5 = 12 s leaves less than the 1 s margin and a 0.5 s attempt
+    const { run, sleeps } = await post(13_000, { random: () => 0.99999 });
+    const error = await failure(run);
+    expect(error.message).toMatch(
+      /^Slack answered 429 rate_limited; gave up after 1 attempt, as waiting 1200\d ms more/,
+    );
+    expect(sleeps).toEqual([]);
+  });
+
+  it('with failOnRateLimit, throws a 429 at once (the caller hands the message on), but still retries a 5xx', async () => {
+    slack = await fakeSlack([
+      { status: 500 },
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } },
+    ]);
+    const { run, sleeps } = await post(15_000, { failOnRateLimit: true });
+    const error = await failure(run);
+    expect(error.message).toBe('Slack answered 429 rate_limited');
+    expect(error.status).toBe(429);
+    expect(error.retryable).toBe(true);
+    expect(slack.requests).toHaveLength(2);
+    expect(sleeps).toEqual([500]);
+  });
+
+  it('reads a Retry-After date against the injected clock', async () => {
+    const now = Date.parse('2026-11-24T10:42:27.000Z');
+    slack = await fakeSlack([
+      { status: 429, headers: { 'retry-after': 'Tue, 24 Nov 2026 10:42:31 GMT' } },
+      { status: 429, headers: { 'retry-after': 'Tue, 24 Nov 2026 10:00:00 GMT' } },
+      OK,
+    ]);
+    const { run, sleeps } = await post(15_000, { now: () => now });
+    await expect(run).resolves.toEqual({ attempts: 3 });
+    // a date in the past is no wait: the backoff step applies
+    expect(sleeps).toEqual([4000, 1000]);
+  });
+
   it('does not follow a redirect (a POST would turn into a GET): refused with the 3xx, no retry', async () => {
     slack = await fakeSlack([{ status: 302, body: 'moved', headers: { location: '/elsewhere' } }, OK]);
     const { run, sleeps } = await post();

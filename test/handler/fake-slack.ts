@@ -67,13 +67,20 @@ export async function fakeSlack(script: Reply[] = [OK]) {
 
 export type FakeSlack = Awaited<ReturnType<typeof fakeSlack>>;
 
-/** A Lambda context whose remaining time is a budget that only the recorded sleeps spend (no real waiting). */
-export function virtualTime(budgetMs: number) {
+/** When the fixtures' alarms changed state (2026-11-24T10:42:27.519Z), plus 30 s: their messages are not late. */
+export const FIXTURE_NOW = Date.parse('2026-11-24T10:42:57.519Z');
+
+/**
+ * A Lambda context whose remaining time is a budget that only the recorded sleeps spend (no real waiting), and a
+ * clock that only they move on (from `start`).
+ */
+export function virtualTime(budgetMs: number, start = FIXTURE_NOW) {
   const sleeps: number[] = [];
   let spent = 0;
   return {
     sleeps,
     context: { getRemainingTimeInMillis: () => budgetMs - spent },
+    now: () => start + spent,
     sleep: async (ms: number) => {
       sleeps.push(ms);
       spent += ms;

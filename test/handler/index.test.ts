@@ -62,9 +62,10 @@ function makeHandler(env: Json = {}, budgetMs = 15_000) {
     } as Record<string, string>,
     log: (l) => logs.push(l),
     sleep: time.sleep,
+    now: time.now,
     random: () => 0,
   });
-  return { handler, context: time.context, sleeps: time.sleeps };
+  return { handler, context: time.context, sleeps: time.sleeps, now: time.now };
 }
 
 const kmsError = (name: string, message: string) =>
@@ -283,17 +284,53 @@ describe('delivering records', () => {
       '✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)',
       '✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)',
     ]);
-    // A fully successful event leaves nothing behind: posting the same message again (a console test) posts it.
-    await expect(handler(snsEvent({ id: 'first', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    expect(logs).toContain('Skipped sns:first (posted by an earlier attempt).');
+    // Once accepted, an alert stays known on this container: a redelivery of either is not posted again, while
+    // a new notification (the CLI's test gives each a new MessageId) is.
+    await expect(handler(snsEvent({ id: 'second', alarm: ok }), context)).resolves.toEqual({
+      delivered: 0,
+      skipped: 1,
+    });
+    await expect(handler(snsEvent({ id: 'third', alarm: ok }), context)).resolves.toEqual({ delivered: 1 });
     expect(slack.requests).toHaveLength(4);
   });
 
-  it('returns { delivered: 0 } for an event without records, without decrypting', async () => {
+  it('forgets the oldest accepted alerts beyond 500, so that the memory stays bounded', async () => {
     slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
     const { handler, context } = makeHandler();
-    await expect(handler({}, context)).resolves.toEqual({ delivered: 0 });
-    await expect(handler({ Records: [] }, context)).resolves.toEqual({ delivered: 0 });
-    expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(0);
+    const many = Array.from({ length: 501 }, (_, i) => ({ id: `m-${i}`, alarm }));
+    await expect(handler(snsEvent(...many), context)).resolves.toEqual({ delivered: 501 });
+    await expect(handler(snsEvent({ id: 'm-1', alarm }, { id: 'm-500', alarm }), context)).resolves.toEqual({
+      delivered: 0,
+      skipped: 2,
+    });
+    // m-0, the oldest, was forgotten when m-500 was accepted
+    await expect(handler(snsEvent({ id: 'm-0', alarm }), context)).resolves.toEqual({ delivered: 1 });
+    expect(slack.requests).toHaveLength(502);
+  });
+
+  it.each([
+    [{}, '📣 The notifier received an empty object'],
+    [{ Records: [] }, '📣 The notifier received an event with 0 records'],
+    [[], '📣 The notifier received an array of 0 items'],
+    ['a string', '📣 The notifier received a string'],
+    [null, '📣 The notifier received nothing'],
+    [
+      { Records: [{ eventSource: 'aws:s3', awsRegion: 'eu-west-1' }] },
+      '📣 The notifier received an aws:s3 event',
+    ],
+    [
+      { id: 'e-1', 'detail-type': 'AWS Health Event', source: 'aws.health', region: 'eu-west-1', detail: {} },
+      '📣 AWS Health Event (aws.health)',
+    ],
+  ])('posts any other payload (%j) as a short message: never dropped, never a crash', async (event, text) => {
+    slack = await fakeSlack([OK]);
+    decryptsTo(slack.url);
+    const { handler, context } = makeHandler();
+    await expect(handler(event, context)).resolves.toEqual({ delivered: 1 });
+    expect(slack.requests.map((r) => JSON.parse(r.body).text)).toEqual([text]);
+    expect(logs).toEqual([`Posted to Slack: ${text}`]);
   });
 
   it('never logs or throws the webhook URL or any part of its path, even when Slack echoes it', async () => {
@@ -322,13 +359,16 @@ describe('delivering records', () => {
 });
 
 describe('what Lambda calls', () => {
-  it('is a handler made by createHandler with the defaults', async () => {
-    // An event without records needs no configuration, KMS or Slack.
-    await expect(lambdaHandler({ Records: [] }, { getRemainingTimeInMillis: () => 15_000 })).resolves.toEqual(
-      {
-        delivered: 0,
-      },
-    );
+  it('is a handler made by createHandler with the defaults: unconfigured, it says what is missing', async () => {
+    const saved = process.env.kmsEncryptedHookUrl;
+    delete process.env.kmsEncryptedHookUrl;
+    try {
+      await expect(
+        lambdaHandler({ Records: [] }, { getRemainingTimeInMillis: () => 15_000 }),
+      ).rejects.toThrow('kmsEncryptedHookUrl is not set: run `alarm-to-slack init` to set it.');
+    } finally {
+      if (saved !== undefined) process.env.kmsEncryptedHookUrl = saved;
+    }
     expect(aws.kms.commandCalls(DecryptCommand)).toHaveLength(0);
   });
 
