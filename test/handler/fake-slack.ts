@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
  * Slack played by a real HTTP server on 127.0.0.1. Each request takes the next scripted reply (the last one
  * repeats); every request is recorded with its method, path, headers and body.
  */
-type Reply =
+export type Reply =
   /** A function body sees the request, e.g. to echo its URL back as some servers do. */
   | { status: number; body?: string | ((req: SlackRequest) => string); headers?: Record<string, string> }
   /** Close the socket without answering: a network error for the client. */

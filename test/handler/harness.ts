@@ -13,13 +13,13 @@ export type Json = Record<string, unknown>;
 export const fixture = (name: string): Json =>
   JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as Json;
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'ap-northeast-2';
+const ACCOUNT = '123456789012';
+const REGION = 'ap-northeast-2';
 export const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mission-lambda`;
-export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:mission-sns`;
-export const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:mission-undelivered`;
+const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:mission-sns`;
+const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:mission-undelivered`;
 export const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/mission-undelivered`;
-export const CIPHERTEXT = Buffer.from('fake-ciphertext-blob').toString('base64');
+const CIPHERTEXT = Buffer.from('fake-ciphertext-blob').toString('base64');
 
 /** An SNS record as SNS hands it to Lambda; `attributes` are its MessageAttributes. */
 export function snsRecord(id: string, message: Json | string, attributes: Json = {}) {
