@@ -20,7 +20,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AlarmFound, ensureAlarm, planAlarm } from '../../src/resources/alarm.js';
 import type { Tags } from '../../src/resources/context.js';
 import { ensureFunction, planFunction } from '../../src/resources/function.js';
-import { ensureKey, ensureKeyTag, planKey } from '../../src/resources/key.js';
+import { ensureKeyTag, planKey } from '../../src/resources/key.js';
 import { ensureLogGroup, type LogGroupFound, planLogGroup } from '../../src/resources/log-group.js';
 import { ensureRole, ensureRoleTrust, planRole } from '../../src/resources/role.js';
 import { ensureTopic, planTopic } from '../../src/resources/topic.js';
@@ -127,13 +127,13 @@ describe('KMS key (reused)', () => {
     expect(sent()).toEqual([['UntagResource', { KeyId: OLD_ID, TagKeys: [TAG] }]]);
   });
 
-  it('ensureKey tags the reused key too, and leaves ours and another stack’s alone', async () => {
+  it('ensureKeyTag (init’s key step for a reused key) tags it, and leaves ours and another stack’s alone', async () => {
     mocks.kms.on(KmsTag).resolves({});
     const { ctx } = testStackContext();
-    expect((await ensureKey(ctx, keyFound('Enabled', { tags: {} }))).change).toBe('updated');
+    expect((await ensureKeyTag(ctx, keyFound('Enabled', { tags: {} }))).change).toBe('updated');
     expect(sent().map(([n]) => n)).toEqual(['TagResource']);
     mocks.kms.resetHistory();
-    expect((await ensureKey(ctx, keyFound('Enabled'))).change).toBe('unchanged');
+    expect((await ensureKeyTag(ctx, keyFound('Enabled'))).change).toBe('unchanged');
     expect((await ensureKeyTag(ctx, keyFound('Enabled', { tags: OTHER }))).change).toBe('unchanged');
     expect(sent()).toEqual([]);
   });
