@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/client-kms';
 import { awsErrorName, isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
-import { cleanUpAndThrow } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { untilVisible } from './key-cipher.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
@@ -102,31 +101,6 @@ export function planKey(ctx: StackContext, found: KeyFound | undefined): PlanIte
     action: 'create',
     changes: [`alias points to a key ${found.state}; a new key replaces it`],
   };
-}
-
-/**
- * Reuses the aliased key when Enabled; otherwise createKey and ensureKeyAlias (CreateAlias, or
- * UpdateAlias when the alias exists). Undo: alias deleted (or moved back), then the new key's
- * deletion scheduled at 7 days.
- */
-export async function ensureKey(
-  ctx: StackContext,
-  found: KeyFound | undefined,
-): Promise<Ensured<{ arn: string; keyId: string }>> {
-  if (found?.state === 'Enabled') return ensureKeyTag(ctx, found);
-  const key = await createKey(ctx);
-  let alias: Ensured<{ alias: string }>;
-  try {
-    alias = await ensureKeyAlias(ctx, found, key.value.keyId);
-  } catch (error) {
-    // The key is of no use without its alias: do not leave it behind.
-    return cleanUpAndThrow(ctx, error, `KMS key ${key.value.keyId}`, key.undo, 'scheduling its deletion');
-  }
-  const undo = async () => {
-    await alias.undo?.();
-    await key.undo();
-  };
-  return { change: 'created', value: key.value, undo };
 }
 
 /**

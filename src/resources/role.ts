@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
-import { applyAll, cleanUpAndThrow, type Write } from './cleanup.js';
+import { applyAll, type Write } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { parsePolicy, samePolicy } from './policy-document.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
@@ -196,32 +196,6 @@ function policyWrites(ctx: StackContext, found: RoleFound | undefined, keyArn: s
     });
   }
   return writes;
-}
-
-/** Creates or brings in line trust, tag, managed attachment and inline policy. Undo reverts exactly that. */
-export async function ensureRole(
-  ctx: StackContext,
-  found: RoleFound | undefined,
-  keyArn: string,
-): Promise<Ensured<{ arn: string }>> {
-  if (!found) {
-    const role = await ensureRoleTrust(ctx, undefined);
-    let policies: Ensured<{ arn: string }>;
-    try {
-      policies = await ensureRolePolicies(ctx, undefined, keyArn);
-    } catch (error) {
-      return cleanUpAndThrow(ctx, error, `IAM role ${ctx.names.role}`, async () => role.undo?.());
-    }
-    const undo = async () => {
-      await policies.undo?.();
-      await role.undo?.();
-    };
-    return { change: 'created', value: role.value, undo };
-  }
-  const writes = [...trustWrites(ctx, found), ...policyWrites(ctx, found, keyArn)];
-  if (writes.length === 0) return { change: 'unchanged', value: { arn: found.arn } };
-  const undo = await applyAll(ctx, writes, `IAM role ${ctx.names.role} (partly updated)`);
-  return { change: 'updated', value: { arn: found.arn }, undo };
 }
 
 /**

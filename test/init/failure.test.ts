@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
 import { REGION } from '../helpers/aws.js';
-import { awsError } from './fake-aws.mjs';
+import { awsError, READ } from './fake-aws.mjs';
 import {
   FUNCTION_ARN,
   firstRunOptions,
@@ -71,8 +71,11 @@ describe('init, a step fails on a first run', () => {
       );
       // Nothing remains: every resource deleted, every key created scheduled for deletion at 7 days.
       expect(live(aws.fake.snapshot())).toEqual(EMPTY);
-      for (const input of aws.inputs('ScheduleKeyDeletion')) expect(input.PendingWindowInDays).toBe(7);
-      expect(aws.inputs('ScheduleKeyDeletion')).toHaveLength(command === 'CreateKey' ? 0 : 1);
+      // …the new key's, once, at 7 days: e.g. a key whose alias could not be created is not left behind.
+      const [newKey] = [...aws.fake.state.keys.keys()];
+      expect(aws.inputs('ScheduleKeyDeletion')).toEqual(
+        command === 'CreateKey' ? [] : [{ KeyId: newKey, PendingWindowInDays: 7 }],
+      );
       const doc = resultDoc(run) as ReturnType<typeof resultDoc> & { error: unknown; rolledBack: boolean };
       expect(doc.ok).toBe(false);
       expect(doc.error).toEqual({ step: expect.any(String), message: expect.stringContaining(command) });
@@ -181,6 +184,71 @@ describe('init, a step fails on a first run', () => {
     const run = await runInit({ signal: controller.signal });
     expect(run.exitCode).toBe(130);
     expect(aws.writes()).toEqual([]);
+  });
+});
+
+describe('init, a step fails and the rollback of another is refused', () => {
+  /** CreateAlias refused; then the rollback cannot schedule the deletion of the key made for it. */
+  const aliasAndKeyDeletionRefused = () => {
+    aws.fake.failAlways('CreateAlias', denied('kms:CreateAlias'));
+    aws.fake.failAlways('ScheduleKeyDeletion', awsError('AccessDeniedException', 403, 'no schedule'));
+  };
+
+  it('the key whose deletion could not be scheduled is what remains (JSON)', async () => {
+    aliasAndKeyDeletionRefused();
+    const run = await runInit({ json: true });
+    expect(run.exitCode).toBe(1);
+    expect((run.error as Error).message).toMatch(/^init failed at "KMS alias alias\/mission-kms-key": /);
+    expect(aws.fake.state.keys.size).toBe(1);
+    const [keyId] = [...aws.fake.state.keys.keys()];
+    const key = aws.fake.state.keys.get(keyId);
+    expect(key.state).toBe('Enabled');
+    expect(aws.inputs('ScheduleKeyDeletion')).toEqual([{ KeyId: keyId, PendingWindowInDays: 7 }]);
+    // The rest was undone as usual.
+    expect(live(aws.fake.snapshot())).toEqual({ ...EMPTY, keys: { [keyId]: expect.anything() } });
+    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & { rolledBack: boolean };
+    expect(doc.rolledBack).toBe(false);
+    // The key is the only resource left (keyAlias, derived from keyArn, is not what this checks).
+    expect(Object.entries(doc.resources).filter(([k, v]) => v !== null && k !== 'keyAlias')).toEqual([
+      ['keyArn', key.arn],
+    ]);
+    expect((run.error as { hint?: string }).hint).toBe(
+      `\`alarm-to-slack teardown --name mission --region ${REGION}\` removes what remains of the stack.`,
+    );
+  });
+
+  it('the human summary says the rollback is incomplete and lists the key as what remains', async () => {
+    aliasAndKeyDeletionRefused();
+    const run = await runInit();
+    const [key] = [...aws.fake.state.keys.values()];
+    const stdout = run.io.stdout.join('\n');
+    expect(stdout).toContain(
+      'Rollback incomplete: KMS key alias/mission-kms-key (AccessDeniedException: no schedule).',
+    );
+    expect(stdout).not.toContain('Nothing of the stack remains');
+    expect(stdout).toContain(`What remains:\n  KMS key          ${key.arn}`);
+    expect(stdout).toContain('alarm-to-slack teardown --name mission');
+  });
+
+  it('a refused inline policy: the step detaches what it attached, then the rollback deletes the role', async () => {
+    aws.fake.failAlways('PutRolePolicy', awsError('MalformedPolicyDocument', 400));
+    const run = await runInit();
+    expect(run.exitCode).toBe(1);
+    expect((run.error as Error).message).toMatch(
+      /^init failed at "IAM role policies .*": MalformedPolicyDocument/,
+    );
+    const iamWrites = aws
+      .calls()
+      .filter(([client, name]) => client === 'iam' && !READ.test(name))
+      .map(([, name]) => name.replace(/Command$/, ''));
+    expect(iamWrites).toEqual([
+      'CreateRole',
+      'AttachRolePolicy',
+      'PutRolePolicy',
+      'DetachRolePolicy',
+      'DeleteRole',
+    ]);
+    expect(aws.fake.state.roles.size).toBe(0);
   });
 });
 

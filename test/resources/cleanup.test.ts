@@ -9,7 +9,6 @@ import {
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { AttachRolePolicyCommand, DeleteRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateAliasCommand, CreateKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import {
   AddPermissionCommand,
   CreateFunctionCommand,
@@ -22,7 +21,6 @@ import { awsMessage } from '../../src/errors.js';
 import { type AlarmFound, ensureAlarm } from '../../src/resources/alarm.js';
 import { CleanupError, leftBehindBy } from '../../src/resources/cleanup.js';
 import { ensureFunction } from '../../src/resources/function.js';
-import { ensureKey } from '../../src/resources/key.js';
 import { ensureLogGroup } from '../../src/resources/log-group.js';
 import { ensurePermission, type PermissionFound } from '../../src/resources/permission.js';
 import { ensureRolePolicies } from '../../src/resources/role.js';
@@ -141,23 +139,6 @@ describe('IAM role policies written halfway', () => {
     );
     expect(mocks.iam.commandCalls(PutRolePolicyCommand)).toHaveLength(1); // not put back
     expect(leftBehindBy(error)).toEqual(['the policies of IAM role mission-lambda-role']);
-  });
-});
-
-describe('KMS key whose alias cannot be created', () => {
-  it('says the key remains when its deletion cannot be scheduled', async () => {
-    const id = '2222bbbb-0000-0000-0000-000000000002';
-    mocks.kms
-      .on(CreateKeyCommand)
-      .resolves({ KeyMetadata: { KeyId: id, Arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}` } });
-    mocks.kms.on(CreateAliasCommand).rejects(denied());
-    mocks.kms.on(ScheduleKeyDeletionCommand).rejects(awsError('AccessDeniedException', 403, 'no schedule'));
-    const { ctx } = testStackContext();
-    const error = await failure(ensureKey(ctx, undefined));
-    expect(leftBehindBy(error)).toEqual([`KMS key ${id}`]);
-    expect(error.message).toContain(
-      `scheduling its deletion failed too (AccessDeniedException: no schedule): KMS key ${id} remains`,
-    );
   });
 });
 

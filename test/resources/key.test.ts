@@ -7,7 +7,15 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createKey, ensureKey, ensureKeyAlias, findKey, planKey } from '../../src/resources/key.js';
+import type { StackContext } from '../../src/resources/context.js';
+import {
+  createKey,
+  ensureKeyAlias,
+  ensureKeyTag,
+  findKey,
+  type KeyFound,
+  planKey,
+} from '../../src/resources/key.js';
 import { ACCOUNT, mockAws, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
 import { DELETION, found, keyArn, NEW_ID, OLD_ID } from './key-fixtures.js';
@@ -93,16 +101,30 @@ describe('planKey', () => {
   });
 });
 
-describe('ensureKey', () => {
+/** init's key and alias steps for a key it does not reuse: createKey, then ensureKeyAlias on the new id. */
+async function createKeyAndAlias(ctx: StackContext, before: KeyFound | undefined) {
+  const key = await createKey(ctx);
+  const alias = await ensureKeyAlias(ctx, before, key.value.keyId);
+  return { key, alias };
+}
+
+/** The runner's rollback of those two steps: reverse order of completion, so the alias first. */
+async function undoInInitOrder(steps: Awaited<ReturnType<typeof createKeyAndAlias>>) {
+  await steps.alias.undo?.();
+  await steps.key.undo();
+}
+
+describe('createKey, then ensureKeyAlias (init’s key and alias steps)', () => {
   const createKeyReply = { KeyMetadata: { KeyId: NEW_ID, Arn: keyArn(NEW_ID) } };
 
   it('creates a symmetric key with an IAM-governed key policy and the alias', async () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     mocks.kms.on(CreateAliasCommand).resolves({});
     const { ctx } = testStackContext();
-    const result = await ensureKey(ctx, undefined);
-    expect(result.change).toBe('created');
-    expect(result.value).toEqual({ arn: keyArn(NEW_ID), keyId: NEW_ID });
+    const { key, alias } = await createKeyAndAlias(ctx, undefined);
+    expect(key.change).toBe('created');
+    expect(key.value).toEqual({ arn: keyArn(NEW_ID), keyId: NEW_ID });
+    expect(alias.change).toBe('created');
     const input = mocks.kms.commandCalls(CreateKeyCommand)[0]?.args[0].input;
     const { Policy, ...rest } = input ?? {};
     expect(rest).toEqual({
@@ -134,7 +156,7 @@ describe('ensureKey', () => {
   it('names the right partition in the key policy (GovCloud)', async () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     const { ctx } = testStackContext('mission', { region: 'us-gov-west-1', partition: 'aws-us-gov' });
-    await ensureKey(ctx, undefined);
+    await createKey(ctx);
     const policy = JSON.parse(mocks.kms.commandCalls(CreateKeyCommand)[0]?.args[0].input.Policy ?? '');
     expect(policy.Statement[0].Principal).toEqual({ AWS: `arn:aws-us-gov:iam::${ACCOUNT}:root` });
   });
@@ -143,28 +165,22 @@ describe('ensureKey', () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
     const { ctx } = testStackContext();
-    const result = await ensureKey(ctx, undefined);
+    const steps = await createKeyAndAlias(ctx, undefined);
     mocks.kms.resetHistory();
-    await result.undo?.();
+    await undoInInitOrder(steps);
     expect(kmsCalls()).toEqual([
       ['DeleteAliasCommand', { AliasName: 'alias/mission-kms-key' }],
       ['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }],
     ]);
   });
 
-  it('reuses an Enabled key with no call at all', async () => {
-    const { ctx } = testStackContext();
-    const result = await ensureKey(ctx, found('Enabled'));
-    expect(result).toEqual({ change: 'unchanged', value: { arn: keyArn(OLD_ID), keyId: OLD_ID } });
-    expect(mocks.calls()).toEqual([]);
-  });
-
   it('replaces a key pending deletion and moves the alias with UpdateAlias', async () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     const { ctx } = testStackContext();
-    const result = await ensureKey(ctx, found('PendingDeletion', { deletionDate: DELETION }));
-    expect(result.change).toBe('created');
-    expect(result.value.keyId).toBe(NEW_ID);
+    const { key, alias } = await createKeyAndAlias(ctx, found('PendingDeletion', { deletionDate: DELETION }));
+    expect(key.change).toBe('created');
+    expect(key.value.keyId).toBe(NEW_ID);
+    expect(alias.change).toBe('updated');
     expect(kmsCalls().map(([name]) => name)).toEqual(['CreateKeyCommand', 'UpdateAliasCommand']);
     expect(mocks.kms.commandCalls(UpdateAliasCommand)[0]?.args[0].input).toEqual({
       AliasName: 'alias/mission-kms-key',
@@ -175,10 +191,10 @@ describe('ensureKey', () => {
   it('undoes a replacement of a disabled key: alias moved back, new key scheduled for deletion', async () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     const { ctx } = testStackContext();
-    const result = await ensureKey(ctx, found('Disabled'));
+    const steps = await createKeyAndAlias(ctx, found('Disabled'));
     mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
     mocks.kms.resetHistory();
-    await result.undo?.();
+    await undoInInitOrder(steps);
     expect(kmsCalls()).toEqual([
       ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
       ['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }],
@@ -188,13 +204,13 @@ describe('ensureKey', () => {
   it('undoes a replacement of a key pending deletion even though KMS refuses the alias back', async () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     const { ctx, notes } = testStackContext();
-    const result = await ensureKey(ctx, found('PendingDeletion'));
+    const steps = await createKeyAndAlias(ctx, found('PendingDeletion'));
     mocks.kms
       .on(UpdateAliasCommand, { TargetKeyId: OLD_ID })
       .rejects(awsError('KMSInvalidStateException', 400, `${keyArn(OLD_ID)} is pending deletion.`));
     mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
     mocks.kms.resetHistory();
-    await result.undo?.();
+    await undoInInitOrder(steps);
     expect(kmsCalls()).toEqual([
       ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
       ['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }],
@@ -206,28 +222,15 @@ describe('ensureKey', () => {
     mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
     mocks.kms.on(CreateAliasCommand).rejectsOnce(awsError('NotFoundException')).resolves({});
     const { ctx, sleeps, notes } = testStackContext();
-    const result = await ensureKey(ctx, undefined);
-    expect(result.change).toBe('created');
+    const { key, alias } = await createKeyAndAlias(ctx, undefined);
+    expect(key.change).toBe('created');
+    expect(alias.change).toBe('created');
     expect(mocks.kms.commandCalls(CreateAliasCommand)).toHaveLength(2);
     expect(sleeps).toEqual([250]);
     expect(notes).toEqual(['waiting for the new KMS key to become visible…']);
     expect(mocks.kms.commandCalls(ScheduleKeyDeletionCommand)).toHaveLength(0);
   });
 
-  it('does not leave a new key behind when the alias cannot be created', async () => {
-    mocks.kms.on(CreateKeyCommand).resolves(createKeyReply);
-    mocks.kms.on(CreateAliasCommand).rejects(awsError('AccessDeniedException'));
-    mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
-    const { ctx } = testStackContext();
-    await expect(ensureKey(ctx, undefined)).rejects.toThrow(/AccessDeniedException/);
-    expect(mocks.kms.commandCalls(ScheduleKeyDeletionCommand)[0]?.args[0].input).toEqual({
-      KeyId: NEW_ID,
-      PendingWindowInDays: 7,
-    });
-  });
-});
-
-describe('createKey and ensureKeyAlias (the two halves of ensureKey, for init to overlap)', () => {
   it('createKey makes only the key; its undo schedules deletion at 7 days', async () => {
     mocks.kms.on(CreateKeyCommand).resolves({ KeyMetadata: { KeyId: NEW_ID, Arn: keyArn(NEW_ID) } });
     mocks.kms.on(ScheduleKeyDeletionCommand).resolves({ KeyId: NEW_ID, DeletionDate: DELETION });
@@ -238,15 +241,6 @@ describe('createKey and ensureKeyAlias (the two halves of ensureKey, for init to
     mocks.kms.resetHistory();
     await key.undo();
     expect(kmsCalls()).toEqual([['ScheduleKeyDeletionCommand', { KeyId: NEW_ID, PendingWindowInDays: 7 }]]);
-  });
-
-  it('ensureKeyAlias makes no call when the alias already names the key', async () => {
-    const { ctx } = testStackContext();
-    expect(await ensureKeyAlias(ctx, found('Enabled'), OLD_ID)).toEqual({
-      change: 'unchanged',
-      value: { alias: 'alias/mission-kms-key' },
-    });
-    expect(mocks.calls()).toEqual([]);
   });
 
   it('ensureKeyAlias creates a missing alias (undo deletes it) or moves one (undo moves it back)', async () => {
@@ -263,5 +257,18 @@ describe('createKey and ensureKeyAlias (the two halves of ensureKey, for init to
       ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: NEW_ID }],
       ['UpdateAliasCommand', { AliasName: 'alias/mission-kms-key', TargetKeyId: OLD_ID }],
     ]);
+  });
+});
+
+describe('ensureKeyTag, then ensureKeyAlias (init’s key and alias steps for a reused key)', () => {
+  it('reuses an Enabled key with no call at all: the alias already names it', async () => {
+    const { ctx } = testStackContext();
+    const key = await ensureKeyTag(ctx, found('Enabled'));
+    expect(key).toEqual({ change: 'unchanged', value: { arn: keyArn(OLD_ID), keyId: OLD_ID } });
+    expect(await ensureKeyAlias(ctx, found('Enabled'), key.value.keyId)).toEqual({
+      change: 'unchanged',
+      value: { alias: 'alias/mission-kms-key' },
+    });
+    expect(mocks.calls()).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureRole } from '../../src/resources/role.js';
+import type { StackContext } from '../../src/resources/context.js';
+import { ensureRolePolicies, ensureRoleTrust, type RoleFound } from '../../src/resources/role.js';
 import { mockAws, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
 import {
@@ -28,13 +29,28 @@ afterAll(() => mocks.restore());
 const iamCalls = () => mocks.calls().map(([, name, input]) => [name, input]);
 const writeCalls = () => iamCalls().filter(([name]) => !/^(Get|List)/.test(String(name)));
 
-describe('ensureRole', () => {
+/** init's role and role-policies steps: the trust first, then the policies on the key's ARN. */
+async function trustThenPolicies(ctx: StackContext, found: RoleFound | undefined, keyArn: string) {
+  const trust = await ensureRoleTrust(ctx, found);
+  const policies = await ensureRolePolicies(ctx, found, keyArn);
+  return { trust, policies };
+}
+
+/** The runner's rollback of those two steps: reverse order of completion, so the policies first. */
+async function undoInInitOrder(steps: Awaited<ReturnType<typeof trustThenPolicies>>) {
+  await steps.policies.undo?.();
+  await steps.trust.undo?.();
+}
+
+describe('ensureRoleTrust, then ensureRolePolicies (init’s role steps)', () => {
   it('creates the role with trust, tag, managed attachment and the inline decrypt policy', async () => {
     mocks.iam.on(CreateRoleCommand).resolves({ Role: { Arn: ROLE_ARN } as never });
     const { ctx } = testStackContext();
-    const result = await ensureRole(ctx, undefined, KEY_ARN);
-    expect(result.change).toBe('created');
-    expect(result.value).toEqual({ arn: ROLE_ARN });
+    const { trust, policies } = await trustThenPolicies(ctx, undefined, KEY_ARN);
+    expect(trust.change).toBe('created');
+    expect(trust.value).toEqual({ arn: ROLE_ARN });
+    expect(policies.change).toBe('created');
+    expect(policies.value).toEqual({ arn: ROLE_ARN });
     expect(
       parsed(mocks.iam.commandCalls(CreateRoleCommand)[0]?.args[0].input, 'AssumeRolePolicyDocument'),
     ).toEqual({
@@ -62,9 +78,9 @@ describe('ensureRole', () => {
   it('undoes a creation: policies detached and deleted, then the role deleted', async () => {
     mocks.iam.on(CreateRoleCommand).resolves({ Role: { Arn: ROLE_ARN } as never });
     const { ctx } = testStackContext();
-    const result = await ensureRole(ctx, undefined, KEY_ARN);
+    const steps = await trustThenPolicies(ctx, undefined, KEY_ARN);
     mocks.iam.resetHistory();
-    await result.undo?.();
+    await undoInInitOrder(steps);
     expect(iamCalls()).toEqual([
       ['DetachRolePolicyCommand', { RoleName: 'mission-lambda-role', PolicyArn: BASIC }],
       ['DeleteRolePolicyCommand', { RoleName: 'mission-lambda-role', PolicyName: 'mission-kms-decrypt' }],
@@ -72,31 +88,19 @@ describe('ensureRole', () => {
     ]);
   });
 
-  it('removes the half-made role when the inline policy is refused', async () => {
-    mocks.iam.on(CreateRoleCommand).resolves({ Role: { Arn: ROLE_ARN } as never });
-    mocks.iam.on(PutRolePolicyCommand).rejects(awsError('MalformedPolicyDocument', 400));
-    const { ctx } = testStackContext();
-    await expect(ensureRole(ctx, undefined, KEY_ARN)).rejects.toThrow(/MalformedPolicyDocument/);
-    expect(writeCalls().map(([n]) => n)).toEqual([
-      'CreateRoleCommand',
-      'AttachRolePolicyCommand',
-      'PutRolePolicyCommand',
-      'DetachRolePolicyCommand',
-      'DeleteRoleCommand',
-    ]);
-  });
-
   it('makes no call at all when the role is as desired', async () => {
     const { ctx } = testStackContext();
-    const result = await ensureRole(ctx, existing(), KEY_ARN);
-    expect(result).toEqual({ change: 'unchanged', value: { arn: ROLE_ARN } });
+    const { trust, policies } = await trustThenPolicies(ctx, existing(), KEY_ARN);
+    expect(trust).toEqual({ change: 'unchanged', value: { arn: ROLE_ARN } });
+    expect(policies).toEqual({ change: 'unchanged', value: { arn: ROLE_ARN } });
     expect(mocks.calls()).toEqual([]);
   });
 
   it('rewrites only the decrypt policy for a new key, and the undo restores the previous document', async () => {
     const { ctx } = testStackContext();
-    const result = await ensureRole(ctx, existing(), OTHER_KEY_ARN);
-    expect(result.change).toBe('updated');
+    const steps = await trustThenPolicies(ctx, existing(), OTHER_KEY_ARN);
+    expect(steps.trust).toEqual({ change: 'unchanged', value: { arn: ROLE_ARN } });
+    expect(steps.policies.change).toBe('updated');
     expect(writeCalls()).toHaveLength(1);
     expect(parsed(mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument')).toEqual({
       RoleName: 'mission-lambda-role',
@@ -104,7 +108,7 @@ describe('ensureRole', () => {
       PolicyDocument: expectedDecrypt(OTHER_KEY_ARN),
     });
     mocks.iam.resetHistory();
-    await result.undo?.();
+    await undoInInitOrder(steps);
     expect(writeCalls()).toHaveLength(1);
     expect(parsed(mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument')).toEqual({
       RoleName: 'mission-lambda-role',
@@ -120,8 +124,9 @@ describe('ensureRole', () => {
     };
     const found = existing({ trustPolicy: oldTrust, attachedPolicyArns: [], decryptPolicy: undefined });
     const { ctx } = testStackContext();
-    const result = await ensureRole(ctx, found, KEY_ARN);
-    expect(result.change).toBe('updated');
+    const steps = await trustThenPolicies(ctx, found, KEY_ARN);
+    expect(steps.trust.change).toBe('updated');
+    expect(steps.policies.change).toBe('updated');
     expect(writeCalls().map(([n]) => n)).toEqual([
       'UpdateAssumeRolePolicyCommand',
       'AttachRolePolicyCommand',
@@ -131,11 +136,12 @@ describe('ensureRole', () => {
       parsed(mocks.iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument'),
     ).toEqual({ RoleName: 'mission-lambda-role', PolicyDocument: EXPECTED_TRUST });
     mocks.iam.resetHistory();
-    await result.undo?.();
+    await undoInInitOrder(steps);
+    // The policies step is undone first, then the trust step.
     expect(writeCalls().map(([n]) => n)).toEqual([
-      'UpdateAssumeRolePolicyCommand',
       'DetachRolePolicyCommand',
       'DeleteRolePolicyCommand',
+      'UpdateAssumeRolePolicyCommand',
     ]);
     expect(
       parsed(mocks.iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument'),
@@ -146,11 +152,11 @@ describe('ensureRole', () => {
     });
   });
 
-  it('reverts the writes that succeeded when one of them fails', async () => {
+  it('ensureRolePolicies reverts the writes that succeeded when one of them fails', async () => {
     mocks.iam.on(AttachRolePolicyCommand).rejects(awsError('AccessDenied', 403));
     const { ctx } = testStackContext();
     const found = existing({ attachedPolicyArns: [] });
-    await expect(ensureRole(ctx, found, OTHER_KEY_ARN)).rejects.toThrow(/AccessDenied/);
+    await expect(ensureRolePolicies(ctx, found, OTHER_KEY_ARN)).rejects.toThrow(/AccessDenied/);
     const puts = mocks.iam
       .commandCalls(PutRolePolicyCommand)
       .map((c) => JSON.parse(String(c.args[0].input.PolicyDocument)));

@@ -20,9 +20,9 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AlarmFound, ensureAlarm, planAlarm } from '../../src/resources/alarm.js';
 import type { Tags } from '../../src/resources/context.js';
 import { ensureFunction, planFunction } from '../../src/resources/function.js';
-import { ensureKey, ensureKeyTag, planKey } from '../../src/resources/key.js';
+import { ensureKeyTag, planKey } from '../../src/resources/key.js';
 import { ensureLogGroup, type LogGroupFound, planLogGroup } from '../../src/resources/log-group.js';
-import { ensureRole, ensureRoleTrust, planRole } from '../../src/resources/role.js';
+import { ensureRolePolicies, ensureRoleTrust, planRole } from '../../src/resources/role.js';
 import { ensureTopic, planTopic } from '../../src/resources/topic.js';
 import { ACCOUNT, mockAws, REGION, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
@@ -127,13 +127,13 @@ describe('KMS key (reused)', () => {
     expect(sent()).toEqual([['UntagResource', { KeyId: OLD_ID, TagKeys: [TAG] }]]);
   });
 
-  it('ensureKey tags the reused key too, and leaves ours and another stack’s alone', async () => {
+  it('ensureKeyTag (init’s key step for a reused key) tags it, and leaves ours and another stack’s alone', async () => {
     mocks.kms.on(KmsTag).resolves({});
     const { ctx } = testStackContext();
-    expect((await ensureKey(ctx, keyFound('Enabled', { tags: {} }))).change).toBe('updated');
+    expect((await ensureKeyTag(ctx, keyFound('Enabled', { tags: {} }))).change).toBe('updated');
     expect(sent().map(([n]) => n)).toEqual(['TagResource']);
     mocks.kms.resetHistory();
-    expect((await ensureKey(ctx, keyFound('Enabled'))).change).toBe('unchanged');
+    expect((await ensureKeyTag(ctx, keyFound('Enabled'))).change).toBe('unchanged');
     expect((await ensureKeyTag(ctx, keyFound('Enabled', { tags: OTHER }))).change).toBe('unchanged');
     expect(sent()).toEqual([]);
   });
@@ -170,10 +170,11 @@ describe('IAM role', () => {
     expect(sent()).toEqual([['UntagRole', { RoleName: 'mission-lambda-role', TagKeys: [TAG] }]]);
   });
 
-  it('ensureRole tags it as well; another stack’s role is not retagged', async () => {
+  it('init’s role steps tag it (the policies step adds no write); another stack’s role is not retagged', async () => {
     mocks.iam.on(TagRoleCommand).resolves({});
     const { ctx } = testStackContext();
-    expect((await ensureRole(ctx, roleFound({ tags: {} }), ROLE_KEY_ARN)).change).toBe('updated');
+    expect((await ensureRoleTrust(ctx, roleFound({ tags: {} }))).change).toBe('updated');
+    expect((await ensureRolePolicies(ctx, roleFound({ tags: {} }), ROLE_KEY_ARN)).change).toBe('unchanged');
     expect(sent().map(([n]) => n)).toEqual(['TagRole']);
     mocks.iam.resetHistory();
     expect((await ensureRoleTrust(ctx, roleFound({ tags: OTHER }))).change).toBe('unchanged');
