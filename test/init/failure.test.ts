@@ -206,11 +206,19 @@ describe('init, a step fails and the rollback of another is refused', () => {
     expect(aws.inputs('ScheduleKeyDeletion')).toEqual([{ KeyId: keyId, PendingWindowInDays: 7 }]);
     // The rest was undone as usual.
     expect(live(aws.fake.snapshot())).toEqual({ ...EMPTY, keys: { [keyId]: expect.anything() } });
-    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & { rolledBack: boolean };
+    const doc = resultDoc(run) as ReturnType<typeof resultDoc> & {
+      rolledBack: boolean;
+      rollbackFailed: unknown;
+    };
     expect(doc.rolledBack).toBe(false);
-    // The key is the only resource left (keyAlias, derived from keyArn, is not what this checks).
-    expect(Object.entries(doc.resources).filter(([k, v]) => v !== null && k !== 'keyAlias')).toEqual([
-      ['keyArn', key.arn],
+    // The key is the only resource left; the alias was never made, so none is named.
+    expect(Object.entries(doc.resources).filter(([, v]) => v !== null)).toEqual([['keyArn', key.arn]]);
+    expect(doc.rollbackFailed).toEqual([
+      {
+        step: 'key',
+        title: 'KMS key alias/mission-kms-key',
+        error: 'AccessDeniedException: no schedule',
+      },
     ]);
     expect((run.error as { hint?: string }).hint).toBe(
       `\`alarm-to-slack teardown --name mission --region ${REGION}\` removes what remains of the stack.`,
@@ -226,7 +234,7 @@ describe('init, a step fails and the rollback of another is refused', () => {
       'Rollback incomplete: KMS key alias/mission-kms-key (AccessDeniedException: no schedule).',
     );
     expect(stdout).not.toContain('Nothing of the stack remains');
-    expect(stdout).toContain(`What remains:\n  KMS key          ${key.arn}`);
+    expect(stdout).toContain(`What remains:\n  KMS key          ${key.arn}\n`);
     expect(stdout).toContain('alarm-to-slack teardown --name mission');
   });
 

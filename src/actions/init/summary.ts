@@ -76,7 +76,12 @@ export function resourcesAfter(input: SummaryInput): InitResources {
   return {
     topicArn: pick(STEP.topic, v.topic?.arn, d.topic?.arn, stack.arns.topicArn),
     keyArn,
-    keyAlias: keyArn ? stack.names.keyAlias : null,
+    // The alias when it names that key: pointed at it by this run, or found on it before the run.
+    keyAlias:
+      keyArn !== null &&
+      ((v[STEP.alias] !== undefined && !rolledBack.has(STEP.alias)) || keyArn === d.key?.arn)
+        ? stack.names.keyAlias
+        : null,
     roleArn: pick(STEP.role, v.role?.arn, d.role?.arn, stack.arns.roleArn),
     functionArn: pick(STEP.fn, v.function?.arn, d.fn?.arn, stack.arns.functionArn),
     subscriptionArn: pick(STEP.subscription, v.subscription?.arn, d.subscriptions[0]?.arn),
@@ -101,6 +106,9 @@ export function summaryJson(input: SummaryInput): Record<string, unknown> {
     // True when everything this run did was undone (nothing to undo counts); false with --no-rollback.
     doc.rolledBack = input.answers.rollback && report.undone.every((u) => u.ok) && left.length === 0;
     if (left.length > 0) doc.leftBehind = left;
+    const refused = report.undone.filter((u) => !u.ok);
+    if (refused.length > 0)
+      doc.rollbackFailed = refused.map((u) => ({ step: u.id, title: u.title, error: u.error ?? 'failed' }));
   }
   if (input.testAlarm) {
     doc.testAlarm = {
