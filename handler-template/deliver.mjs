@@ -17,12 +17,16 @@ export const settings = {
 };
 
 export class SlackError extends Error {
-  /** @param {string} message @param {number | undefined} status @param {boolean} retryable @param {unknown} [cause] */
-  constructor(message, status, retryable, cause) {
+  /**
+   * @param {string} message @param {number | undefined} status @param {boolean} retryable @param {unknown} [cause]
+   * @param {string} [answer] Slack's answer (e.g. "no_service"), without the URL
+   */
+  constructor(message, status, retryable, cause, answer = '') {
     super(message, { cause });
     this.name = 'SlackError';
     this.status = status;
     this.retryable = retryable;
+    this.answer = answer;
   }
 }
 
@@ -66,7 +70,7 @@ export async function postToSlack(url, payload, options = {}) {
       if (response.ok) return { attempts: n };
       const answer = `${status}${text ? ` ${text}` : ''}`;
       if (status !== 429 && status < 500) {
-        throw new SlackError(`Slack rejected the message (${answer})`, status, false);
+        throw new SlackError(`Slack rejected the message (${answer})`, status, false, undefined, text);
       }
       last = new SlackError(`Slack answered ${answer}`, status, true);
       if (status === 429 && o.failOnRateLimit) throw last;

@@ -88,8 +88,12 @@ export async function run(options: PreviewOptions, ctx: CommandContext): Promise
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.progress.done('post', { ok: false, text: 'failed', ms: clock.now() - started });
-    const [, status, body] = /\((\d{3}) ([^)]*)\)/.exec(message) ?? [];
-    const hint = status ? slackHint({ ok: false, status: Number(status), body: body ?? '' }) : undefined;
+    // Slack's status and answer, as the notifier's SlackError carries them.
+    const { status, answer } = error as { status?: unknown; answer?: unknown };
+    const hint =
+      typeof status === 'number'
+        ? slackHint({ ok: false, status, body: typeof answer === 'string' ? answer : '' })
+        : undefined;
     throw new CliError(message, { ...(hint ? { hint } : {}), cause: error });
   }
 }
