@@ -3,6 +3,7 @@ import type { CommandDeps } from '../actions/deps.js';
 import { CliError } from '../errors.js';
 import { resolveValue } from '../io/resolve.js';
 import { DEFAULT_STACK } from '../names.js';
+import { handlerModuleUrl } from '../package-files.js';
 import { TIMEOUT_S } from '../resources/function.js';
 import { sampleSnsEvent } from '../sample-alarm.js';
 import { slackHint } from '../slack.js';
@@ -18,7 +19,7 @@ import type { CommandContext } from './context.js';
 /**
  * `alarm-to-slack preview`: the Slack message the notifier builds for a sample alarm, printed (and with
  * --webhook-url posted), with no AWS account needed. It runs the handler's own modules from
- * handler-template/ (shipped at the package root, so the same relative URL works from src/ and dist/).
+ * handler-template/ (shipped at the package root, unbundled; found as package-files.ts says).
  */
 export interface PreviewOptions {
   state?: string;
@@ -27,12 +28,10 @@ export interface PreviewOptions {
   mention?: string;
 }
 
-const HANDLER_DIR = new URL('../../handler-template/', import.meta.url);
-
 async function handlerModules(): Promise<{ format: FormatModule; deliver: DeliverModule }> {
   const [format, deliver] = await Promise.all([
-    import(new URL('format.mjs', HANDLER_DIR).href) as Promise<FormatModule>,
-    import(new URL('deliver.mjs', HANDLER_DIR).href) as Promise<DeliverModule>,
+    import(handlerModuleUrl('format.mjs')) as Promise<FormatModule>,
+    import(handlerModuleUrl('deliver.mjs')) as Promise<DeliverModule>,
   ]);
   return { format, deliver };
 }
