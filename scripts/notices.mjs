@@ -11,13 +11,13 @@ const LICENCE_FILE = /^(licen[cs]e|copying)([.-].*)?$/i;
 const NOTICE_FILE = /^notice([.-].*)?$/i;
 
 /** The package directory of a metafile input: the part up to the last node_modules/<name> (scoped or not). */
-export function packageDirOf(input) {
+function packageDirOf(input) {
   const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replaceAll('\\', '/'));
   return match?.[1];
 }
 
 /** Package directories with code in the bundle; inputs esbuild tree-shook away entirely do not count. */
-export function bundledPackageDirs(metafile) {
+function bundledPackageDirs(metafile) {
   const dirs = new Set();
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -58,7 +58,7 @@ function repositoryKey(pkg) {
 }
 
 /** One package's entry: name, version, licence id, the text of each licence (and NOTICE) file. */
-export function readPackage(root, dir) {
+function readPackage(root, dir) {
   const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
   const files = readdirSync(join(root, dir)).sort();
   const text = (f) => readFileSync(join(root, dir, f), 'utf8');

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 let root: string | undefined;
 
-export function packageRoot(): string {
+function packageRoot(): string {
   if (root) return root;
   const start = dirname(fileURLToPath(import.meta.url));
   for (let dir = start; ; dir = dirname(dir)) {
