@@ -18,10 +18,10 @@ const COMMANDS = [
   { name: 'teardown --yes', args: ['teardown', '--yes'], exitCode: 0 }, // nothing to remove
 ];
 
-function runCli(args, env) {
+function runCli(args, env, argv = [cli, ...args]) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stdout.resume();
     child.stderr.on('data', (d) => {
@@ -39,11 +39,13 @@ function servicesCalled(requests) {
   return [...counts].map(([service, n]) => `${service}×${n}`).join(', ');
 }
 
-async function measure(command, aws, env) {
+async function measure(command, aws, env, baselines) {
   const firsts = [];
   const walls = [];
   let services = '';
   for (let i = 0; i < RUNS; i++) {
+    const bare = await runCli([], env, ['-e', '0']); // interleaved, for scale on a busy machine
+    baselines.push(bare.ended - bare.started);
     aws.clear();
     const run = await runCli([...command.args, '--endpoint-url', aws.url], env);
     if (run.code !== command.exitCode || aws.requests.length === 0)
@@ -73,9 +75,10 @@ export async function bench() {
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   const rows = [];
+  const baselines = [];
   try {
     for (const command of COMMANDS) {
-      const m = await measure(command, aws, env);
+      const m = await measure(command, aws, env, baselines);
       rows.push(
         {
           name: `${command.name}: process start → first AWS request (median)`,
@@ -96,6 +99,7 @@ export async function bench() {
         },
       );
     }
+    rows.push({ name: 'empty node process, for scale (median, wall)', value: median(baselines), unit: 'ms' });
   } finally {
     await aws.close();
     await rm(home, { recursive: true, force: true });
