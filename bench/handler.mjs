@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib.mjs';
+import { modules } from './modules.mjs';
 
 const INDEX = new URL('../handler-template/index.mjs', import.meta.url).href;
 
@@ -57,7 +58,7 @@ async function warmInvocation(iterations) {
   const send = KMSClient.prototype.send;
   KMSClient.prototype.send = async () => ({ Plaintext: new TextEncoder().encode(url) });
   const { createHandler } = await import(INDEX);
-  const { sampleSnsEvent } = await import('../dist/sample-alarm.js');
+  const { sampleSnsEvent } = await import((await modules())('sample-alarm.js'));
   const event = sampleSnsEvent({
     stack: 'mission',
     state: 'ALARM',
@@ -103,7 +104,7 @@ async function warmInvocation(iterations) {
 }
 
 export async function bench({ runs = 15, iterations = 1000 } = {}) {
-  const { buildHandlerZip } = await import('../dist/handler-zip.js');
+  const { buildHandlerZip } = await import((await modules())('handler-zip.js'));
   const { zip } = await buildHandlerZip();
   const cold = coldImport(runs);
   const warm = await warmInvocation(iterations);

@@ -1,9 +1,10 @@
 // `alarm-to-slack init` against AWS clients that answer after a fixed latency (50 ms per call) from an
 // in-memory AWS: wall time, and the sequential round trips on the critical path outside waiters (the
-// SDK's GetFunction polls). Runs the built modules (../dist); `node bench/init.mjs` runs it alone.
+// SDK's GetFunction polls). Runs src/ as modules (bench/modules.mjs); `node bench/init.mjs` runs it alone.
 import { pathToFileURL } from 'node:url';
 import { fakeAws } from '../test/init/fake-aws.mjs';
 import { latencyMocks, median, SDK_CLIENTS } from './lib.mjs';
+import { modules } from './modules.mjs';
 
 const LATENCY_MS = 50;
 const RUNS = 3;
@@ -12,8 +13,9 @@ const ACCOUNT = '123456789012';
 /** Waiter polls (and findFunction's GetFunction, which shares the command) are not round trips we can shorten. */
 const WAITER = /^GetFunction/;
 
-const { run } = await import('../dist/commands/init.js');
-const { createAwsClients } = await import('../dist/aws/clients.js');
+const module = await modules();
+const { run } = await import(module('commands/init.js'));
+const { createAwsClients } = await import(module('aws/clients.js'));
 
 /** A silent, non-interactive IO with --json (as in CI). */
 function quietIO() {

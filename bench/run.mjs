@@ -4,7 +4,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as t
 
 import { existsSync } from 'node:fs';
 
-const areas = ['cli-startup', 'handler', 'init', 'teardown', 'storm'];
+const areas = ['install', 'cli-startup', 'first-request', 'handler', 'init', 'teardown', 'storm'];
 const rows = [];
 let missed = 0;
 for (const area of areas) {

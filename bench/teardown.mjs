@@ -1,9 +1,8 @@
 // `alarm-to-slack teardown --yes` of a complete stack against AWS clients that answer after a fixed
 // latency: wall time, and the sequential round trips actually taken (discovery in parallel, then
-// the removals, independent ones overlapping). Runs the built modules in ../dist.
+// the removals, independent ones overlapping). Runs src/ as modules (bench/modules.mjs).
 import { latencyMocks, median, SDK_CLIENTS } from './lib.mjs';
-
-const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
+import { modules } from './modules.mjs';
 
 const LATENCY_MS = 50;
 const ACCOUNT = '123456789012';
@@ -128,9 +127,10 @@ async function once(run, createAwsClients, plainStyle) {
 }
 
 export async function bench({ runs = 5 } = {}) {
-  const { run } = await import(dist('commands/teardown.js'));
-  const { createAwsClients } = await import(dist('aws/clients.js'));
-  const plainStyle = (await import(dist('io/style.js'))).createStyle(false);
+  const module = await modules();
+  const { run } = await import(module('commands/teardown.js'));
+  const { createAwsClients } = await import(module('aws/clients.js'));
+  const plainStyle = (await import(module('io/style.js'))).createStyle(false);
   await once(run, createAwsClients, plainStyle); // warm the module cache
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await once(run, createAwsClients, plainStyle));

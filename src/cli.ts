@@ -1,20 +1,19 @@
 #!/usr/bin/env node
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { systemClock } from './clock.js';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import { describeError, EXIT } from './errors.js';
 import { createTerminalIO } from './io/terminal.js';
+import { packageVersion } from './package-files.js';
 
 /**
  * The thin commander layer: parses flags, builds the command context, lazily loads the command module
  * (so `--help` and `--version` never load the AWS SDK or the prompt library), and maps every error to
  * an exit code and a one-line message in one place.
  */
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const pkg = { version: packageVersion() };
 
 type Loader = () => Promise<{ run: (options: never, ctx: CommandContext) => Promise<void> }>;
 

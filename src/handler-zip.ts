@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { handlerDir } from './package-files.js';
 
 /**
  * The deployment package: handler-template/ zipped deterministically (sorted entries, fixed timestamps
  * and modes, no directory entries), so the same code always has the same CodeSha256 on any machine.
  */
 
-/** handler-template/ at the package root (this file is src/handler-zip.ts or dist/handler-zip.js). */
-export const HANDLER_DIR = fileURLToPath(new URL('../handler-template/', import.meta.url));
+/** handler-template/ at the package root (see package-files.ts: found from src/ and from the bundle alike). */
+export const HANDLER_DIR = handlerDir();
 
 /** Stored in every entry: DOS time starts at 1980; archiver writes UTC, so no time zone leaks in. */
 const FIXED_DATE = new Date('1980-01-01T00:00:00Z');
 const FILE_MODE = 0o644;
 
 /** Only what runs goes in: the ES modules of the handler, without tests or type declarations. */
-function isRuntimeFile(path: string): boolean {
+export function isRuntimeFile(path: string): boolean {
   return /\.mjs$/.test(path) && !/\.(test|spec)\.mjs$/.test(path);
 }
 

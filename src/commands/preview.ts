@@ -1,13 +1,14 @@
 /**
  * `alarm-to-slack preview`: the Slack message the notifier builds for a sample alarm, printed (and with
  * --webhook-url posted), with no AWS account needed. It runs the handler's own modules from
- * handler-template/ (shipped at the package root, so the same relative URL works from src/ and dist/).
+ * handler-template/ (shipped at the package root, unbundled; found as package-files.ts says).
  */
 import type { DeliverModule, FormatModule, SlackPayload } from '../../handler-template/types.js';
 import { CliError } from '../errors.js';
 import { sampleSnsEvent } from '../events/sample.js';
 import { resolveValue } from '../io/resolve.js';
 import { DEFAULT_STACK } from '../names.js';
+import { handlerModuleUrl } from '../package-files.js';
 import { TIMEOUT_S } from '../resources/function-spec.js';
 import { slackHint } from '../slack.js';
 import {
@@ -26,12 +27,10 @@ interface PreviewOptions {
   mention?: string;
 }
 
-const HANDLER_DIR = new URL('../../handler-template/', import.meta.url);
-
 async function handlerModules(): Promise<{ format: FormatModule; deliver: DeliverModule }> {
   const [format, deliver] = await Promise.all([
-    import(new URL('format.mjs', HANDLER_DIR).href) as Promise<FormatModule>,
-    import(new URL('deliver.mjs', HANDLER_DIR).href) as Promise<DeliverModule>,
+    import(handlerModuleUrl('format.mjs')) as Promise<FormatModule>,
+    import(handlerModuleUrl('deliver.mjs')) as Promise<DeliverModule>,
   ]);
   return { format, deliver };
 }

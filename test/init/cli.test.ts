@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /**
- * `init` through the built binary: commander's option names reach the command (camelCase keys,
+ * `init` through the bundle (built by test/global-build.ts): commander's option names reach the command (camelCase keys,
  * --no-* negations), and bad input exits 2 with one line before any AWS call (no credentials are
  * given, and the instance metadata service is disabled, so an AWS call would fail differently).
  */
@@ -30,10 +29,6 @@ async function init(args: string[]) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
-
-beforeAll(async () => {
-  if (!existsSync(cli)) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
-}, 120_000);
 
 const HOOK = ['--webhook-url', 'https://hooks.slack.com/services/T000/B000/XXXX'];
 const REGION = ['--region', 'ap-northeast-2'];

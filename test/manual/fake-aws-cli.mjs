@@ -1,10 +1,11 @@
-// @ts-nocheck: a plain-JS developer harness over the built dist/ (checked by the build itself).
-// A developer's harness: the built CLI (dist/) against the in-memory fake AWS of test/init, with a small
-// latency per call, so that the whole flow (prompts, spinners, plan, steps, summary) can be tried in a
-// real terminal without any AWS account and without any network. Commands run one after another in one
-// process, sharing the fake account:
+// @ts-nocheck: a plain-JS developer harness over src/ built as modules (bench/modules.mjs).
+// A developer's harness: the CLI against the in-memory fake AWS of test/init, with a small latency per call,
+// so that the whole flow (prompts, spinners, plan, steps, summary) can be tried in a real terminal without
+// any AWS account and without any network. It runs src/ as modules, not the bundle: the bundle has its own
+// copy of the SDK, which the mocks below (on node_modules' SDK clients) would not reach. Commands run one
+// after another in one process, sharing the fake account:
 //
-//   npm run build && node test/manual/fake-aws-cli.mjs init --then test --then status --then teardown
+//   node test/manual/fake-aws-cli.mjs init --then test --then status --then teardown
 //
 // The fake account has two running instances to pick from. Nothing here is shipped or run by CI.
 import { fakeAws } from '../init/fake-aws.mjs';
@@ -34,7 +35,8 @@ latencyMocks(SDK_CLIENTS, Number(process.env.FAKE_AWS_LATENCY_MS ?? 120), (clien
 );
 
 // Loaded by URL so that the type-checker does not pull the built JS into the project.
-const { main } = await import(new URL('../../dist/cli.js', import.meta.url).href);
+const { modules } = await import(new URL('../../bench/modules.mjs', import.meta.url).href);
+const { main } = await import((await modules())('cli.js'));
 const runs = [[]];
 for (const arg of process.argv.slice(2)) {
   if (arg === '--then') runs.push([]);
