@@ -88,7 +88,7 @@ export const KINDS = {
           new GetKeyPolicyCommand({ KeyId: info.metadata?.KeyId, PolicyName: 'default' }),
         ));
       const tagged = (await taggedKeys(ctx)).map((k) => ({
-        id: `${k.KeyId} (${k.KeyState})`,
+        id: k.KeyId ?? '',
         gone: k.KeyState === 'PendingDeletion',
       }));
       return { named: info && { ...info, policy: parseDoc(policy?.Policy) }, tagged };

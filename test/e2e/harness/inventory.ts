@@ -53,7 +53,7 @@ export function leftovers(inv: Inventory): string[] {
   for (const [kind, found] of Object.entries(inv) as Array<[keyof Kinds, Found<unknown>]>) {
     const k = KINDS[kind] as Kind<unknown>;
     if (found.named !== undefined && (k.remains?.(found.named) ?? true)) left.add(`${kind} (by name)`);
-    for (const t of found.tagged) if (!t.gone) left.add(`${kind} ${t.id}`);
+    for (const t of found.tagged) if (!t.gone) left.add(`${kind} ${t.id} (tagged for the stack)`);
   }
   return [...left].sort();
 }
