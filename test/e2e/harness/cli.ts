@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_CREDENTIALS } from './aws.js';
@@ -94,6 +94,12 @@ export async function runCli(args: string[], opts: RunOptions = {}): Promise<Cli
   };
   runs.push(run);
   return run;
+}
+
+/** Removes the runs' temporary HOME and working folders (after the file's last look at them). */
+export function removeRunFolders(): void {
+  for (const run of runs)
+    for (const dir of [run.home, run.cwd]) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A run's output for an assertion message: what to look at when the exit code is not the one expected. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,8 +74,10 @@ export async function startEmulator(repoRoot: string, env: NodeJS.ProcessEnv): P
   return { dir, runDir, env: parseEnvSh(readFileSync(join(runDir, 'env.sh'), 'utf8')) };
 }
 
-export function stopEmulator(started: StartedEmulator): void {
+/** Stops it; its folder (logs, faults, unpacked functions) goes too unless `keep`. */
+export function stopEmulator(started: StartedEmulator, keep = false): void {
   execFileSync('bash', [join(started.dir, 'stop.sh'), started.runDir], { stdio: 'ignore' });
+  if (!keep) rmSync(started.runDir, { recursive: true, force: true });
 }
 
 /** Whether the endpoint is moto's server (its /moto-api/ answers), i.e. the project's emulator. */

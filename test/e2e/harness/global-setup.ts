@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,12 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await receiver?.close();
-    if (started) stopEmulator(started);
+    if (receiver) rmSync(dirname(slack.log), { recursive: true, force: true });
+    // E2E_KEEP_EMULATOR=1 keeps the folder of an emulator started here, to read its logs.
+    if (started) {
+      stopEmulator(started, env.E2E_KEEP_EMULATOR === '1');
+      if (env.E2E_KEEP_EMULATOR === '1')
+        process.stderr.write(`e2e: the emulator's logs are in ${started.runDir}\n`);
+    }
   };
 }
