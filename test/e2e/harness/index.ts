@@ -12,7 +12,7 @@ export { KINDS } from './inventory-kinds.js';
 export { type Ctx, type Found, type Kind, parseDoc } from './inventory-read.js';
 export { hasPlatformLogLines } from './lambda-logs.js';
 export { statement, statements } from './policy.js';
-export { placesHolding } from './secrets.js';
+export { itKeepsWebhookSecrets, placesHolding } from './secrets.js';
 export {
   messageText,
   resetSlack,

@@ -1,9 +1,11 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { expect, it } from 'vitest';
 import { aws, unlessMissing } from './aws.js';
-import type { CliRun } from './cli.js';
+import { allRuns, type CliRun } from './cli.js';
 import { e2e } from './config.js';
+import type { TestStack } from './stack.js';
 
 /**
  * Where a secret (the webhook URL's secret part) shows up: the output of CLI runs, any file in their
@@ -66,4 +68,17 @@ export async function placesHolding(
   }
   for (const group of opts.logGroups ?? []) places.push(...(await logEventsHolding(secret, group)));
   return places;
+}
+
+/**
+ * The last test of a file: no webhook secret of its stacks in any output of the file's runs, any file
+ * they wrote, the emulator's logs or the functions' logs.
+ */
+export function itKeepsWebhookSecrets(stacks: () => TestStack[]): void {
+  it("shows and stores the webhook URL's secret part nowhere", async () => {
+    for (const s of stacks()) {
+      const places = await placesHolding(s.webhook.secret, { runs: allRuns(), logGroups: [s.logGroup] });
+      expect(places, `the webhook secret of ${s.stack}`).toEqual([]);
+    }
+  });
 }

@@ -4,6 +4,7 @@ import {
   type Inventory,
   initArgs,
   inventory,
+  itKeepsWebhookSecrets,
   jsonOf,
   messageText,
   newStack,
@@ -99,3 +100,5 @@ describe.sequential('re-running init', () => {
     expect(changed.map((step) => [step.id, step.status])).toEqual([['alarm', 'updated']]);
   });
 });
+
+itKeepsWebhookSecrets(() => [s]);

@@ -6,6 +6,7 @@ import {
   faultsLeft,
   initArgs,
   inventory,
+  itKeepsWebhookSecrets,
   leftovers,
   NEEDS,
   newStack,
@@ -47,3 +48,5 @@ it('a failure of the alarm step: exit 1, AWS message shown, nothing of the stack
     expect(key?.DeletionDate?.getTime()).toBeLessThan(Date.now() + 8 * DAY);
   }
 });
+
+itKeepsWebhookSecrets(() => [s]);

@@ -4,6 +4,7 @@ import {
   aws,
   initArgs,
   inventory,
+  itKeepsWebhookSecrets,
   jsonOf,
   leftovers,
   newStack,
@@ -66,3 +67,5 @@ describe.sequential('teardown', () => {
     expect(leftovers(await inventory(s.stack))).toEqual([]);
   });
 });
+
+itKeepsWebhookSecrets(() => [s]);

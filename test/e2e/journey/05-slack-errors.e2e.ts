@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   initArgs,
+  itKeepsWebhookSecrets,
   newStack,
   runCli,
   show,
@@ -44,3 +45,5 @@ describe.sequential('Slack errors', () => {
     expect(slackSince(mark, { path: revoked.webhook.path }).map((r) => r.status)).toEqual([404]);
   });
 });
+
+itKeepsWebhookSecrets(() => [flaky, revoked]);
