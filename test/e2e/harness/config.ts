@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { inject, type TestContext } from 'vitest';
 
 /**
  * What the global setup found out about the environment, handed to every test file (vitest's
@@ -54,7 +54,14 @@ export function caps() {
 /** The reason a capability-dependent test gives when it skips. */
 export const NEEDS = {
   faults: 'needs the emulator (fault injection through $EMULATOR_RUN_DIR/faults.json)',
+  async:
+    "needs the emulator started with HARNESS_ASYNC=1 (AWS's asynchronous invocation: retries, destinations)",
 } as const;
+
+/** Skips the test, visibly and with the reason, unless this environment has `capability`. */
+export function requires(ctx: TestContext, capability: keyof typeof NEEDS): void {
+  if (!caps()[capability]) ctx.skip(NEEDS[capability]);
+}
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 

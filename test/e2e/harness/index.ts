@@ -4,7 +4,7 @@
 export { type AwsClients, accountId, aws, errorName, unlessMissing } from './aws.js';
 export type { AwsCall } from './call-recorder.js';
 export { allRuns, type CliRun, jsonOf, runCli, show } from './cli.js';
-export { caps, e2e, NEEDS } from './config.js';
+export { caps, e2e, NEEDS, requires } from './config.js';
 export { clearFaults, faultsLeft, readFaults, setFaults } from './faults.js';
 export { useE2EHooks } from './hooks.js';
 export { changedKinds, type Inventory, inventory, leftovers, snapshot } from './inventory.js';

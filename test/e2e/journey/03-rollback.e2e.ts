@@ -2,14 +2,13 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { expect, it } from 'vitest';
 import {
   aws,
-  caps,
   faultsLeft,
   initArgs,
   inventory,
   itKeepsWebhookSecrets,
   leftovers,
-  NEEDS,
   newStack,
+  requires,
   runCli,
   setFaults,
   show,
@@ -29,7 +28,7 @@ const DAY = 24 * 3600 * 1000;
 const LIMIT = 'The maximum number of alarms for this account in this Region has been reached.';
 
 it('a failure of the alarm step: exit 1, AWS message shown, nothing of the stack left', async (ctx) => {
-  if (!caps().faults) ctx.skip(NEEDS.faults);
+  requires(ctx, 'faults');
   setFaults({ 'cloudwatch.put_metric_alarm': [{ code: 'LimitExceeded', message: LIMIT, times: 1 }] });
   const started = Date.now();
   const run = await runCli(initArgs(s), { env: webhookEnv(s) });
