@@ -54,6 +54,8 @@ export interface LogGroupRecord {
   retention: number | undefined;
   tags: Tags;
   events?: LogEvent[];
+  /** Log streams made by CreateLogStream (Lambda's own streams need none). */
+  streams?: string[];
   creationTime?: number;
 }
 

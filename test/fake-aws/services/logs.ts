@@ -2,6 +2,7 @@ import type {
   CreateLogGroupRequest,
   DescribeLogGroupsRequest,
   FilterLogEventsRequest,
+  PutLogEventsRequest,
   PutRetentionPolicyRequest,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { type Env, type Handlers, on, page } from '../env.js';
@@ -12,7 +13,7 @@ import type { LogEvent, LogGroupRecord } from '../types.js';
  * CloudWatch Logs: log groups, retention, tags and FilterLogEvents. The tagging calls take the log
  * group ARN without the trailing ":*" that DescribeLogGroups puts on `arn`; with it they answer
  * ValidationException "Invalid resourceArn" (boto/boto3#4104, gruntwork-io/cloud-nuke#1150).
- * Events are written by the fake's Lambda when a function runs (see lambda-invoke.ts).
+ * Events come from PutLogEvents, or from the fake's Lambda when a function runs (lambda-invoke.ts).
  */
 export const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -130,6 +131,31 @@ export function logsHandlers(env: Env): Handlers {
       const g = byArn(resourceArn);
       for (const k of tagKeys ?? []) delete g.tags[k];
       return {};
+    }),
+    'logs.CreateLogStream': on<{ logGroupName?: string; logStreamName?: string }>(
+      ({ logGroupName, logStreamName }) => {
+        const g = group(logGroupName);
+        g.streams ??= [];
+        if (g.streams.includes(logStreamName ?? ''))
+          throw awsError('ResourceAlreadyExistsException', 400, 'The specified log stream already exists');
+        g.streams.push(logStreamName ?? '');
+        return {};
+      },
+    ),
+    'logs.PutLogEvents': on<PutLogEventsRequest>(({ logGroupName, logStreamName, logEvents }) => {
+      const g = group(logGroupName);
+      if (!g.streams?.includes(logStreamName ?? ''))
+        throw awsError('ResourceNotFoundException', 400, 'The specified log stream does not exist.');
+      g.events ??= [];
+      for (const e of logEvents ?? [])
+        g.events.push({
+          timestamp: e.timestamp ?? env.now(),
+          message: e.message ?? '',
+          logStreamName: logStreamName ?? '',
+          ingestionTime: env.now(),
+          eventId: String(env.serial()),
+        });
+      return { nextSequenceToken: String(env.serial()) };
     }),
     'logs.FilterLogEvents': on<FilterLogEventsRequest>((input) => {
       const g = group(input.logGroupName);

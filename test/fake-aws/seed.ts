@@ -1,0 +1,298 @@
+import type { StateValue } from '@aws-sdk/client-cloudwatch';
+import type { KeyState } from '@aws-sdk/client-kms';
+import { INSTANCE, KEY_ID, STACK, STACK_TAG, WEBHOOK } from './constants.js';
+import type { FakeAws } from './core.js';
+import { makeCiphertext } from './services/kms.js';
+import type { FunctionConfig, PolicyStatement, Tags } from './types.js';
+
+/**
+ * A deployed stack put straight into the fake's state: the resources `init` creates for stack
+ * `name`, each varied by a StackSpec (present or missing, tagged for this stack, another one or not
+ * at all, and the details status checks). The function's environment holds a ciphertext that the
+ * fake's Decrypt turns back into `webhookUrl` under the EncryptionContext {LambdaFunctionName}.
+ */
+export type Owner = 'ours' | 'other' | 'untagged';
+
+export interface StackSpec {
+  topic: Owner | false;
+  key: Owner | false;
+  keyId: string;
+  keyState: KeyState;
+  role: Owner | false;
+  trust: object;
+  /** The inline kms:Decrypt policy; undefined: none. */
+  decrypt: object | undefined;
+  attached: string[];
+  logGroup: Owner | false;
+  retentionDays: number | undefined;
+  fn: Owner | false;
+  runtime: string;
+  timeout: number;
+  /** The function's KMSKeyArn; undefined: Lambda's default key. */
+  kmsKeyArn: string | undefined;
+  webhookUrl: string;
+  channel: string;
+  mention: string;
+  lastModified: string;
+  permission: 'scoped' | 'unscoped' | 'none';
+  /** ARNs of the function's subscriptions to the topic. */
+  subscriptions: string[];
+  /** Other subscriptions on the topic (someone else's, never the stack's). */
+  foreignSubscriptions: Array<{ arn: string; protocol: string; endpoint: string }>;
+  alarm: Owner | false;
+  alarmState: StateValue;
+  alarmActions: string[];
+  okActions: string[];
+  alarmDescription: string;
+  instanceId: string;
+  threshold: number;
+  period: number;
+  evaluationPeriods: number;
+  /** AWS/Lambda Invocations and Errors per hour, the newest first, before the clock's now. */
+  metrics: { invocations: number[]; errors: number[] };
+}
+
+/** The names and ARNs of stack `name` in the fake's account and region. */
+export function stackResources(fake: Pick<FakeAws, 'account' | 'region' | 'partition'>, name = STACK) {
+  const { account, region, partition } = fake;
+  const arn = (service: string, resource: string) =>
+    `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const functionName = `${name}-lambda`;
+  const logGroup = `/aws/lambda/${functionName}`;
+  return {
+    name,
+    topicArn: arn('sns', `${name}-sns`),
+    alias: `alias/${name}-kms-key`,
+    roleName: `${name}-lambda-role`,
+    roleArn: `arn:${partition}:iam::${account}:role/${name}-lambda-role`,
+    policyName: `${name}-kms-decrypt`,
+    functionName,
+    functionArn: arn('lambda', `function:${functionName}`),
+    permissionSid: `${name}-sns-invoke`,
+    logGroup,
+    logGroupArn: arn('logs', `log-group:${logGroup}`),
+    alarmName: `${name}-cpu-alarm`,
+    alarmArn: arn('cloudwatch', `alarm:${name}-cpu-alarm`),
+    basicPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`,
+  };
+}
+
+/** The complete, healthy stack: every resource present, tagged for it, as init leaves it. */
+export function stackSpec(fake: Pick<FakeAws, 'account' | 'region' | 'partition'>, name = STACK): StackSpec {
+  const r = stackResources(fake, name);
+  const keyId =
+    name === STACK ? KEY_ID : `5678efab-${name.length.toString(16).padStart(4, '0')}-4000-8000-000000000001`;
+  const keyArn = `arn:${fake.partition}:kms:${fake.region}:${fake.account}:key/${keyId}`;
+  return {
+    topic: 'ours',
+    key: 'ours',
+    keyId,
+    keyState: 'Enabled',
+    role: 'ours',
+    trust: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    },
+    decrypt: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DecryptSlackWebhookUrl',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: keyArn,
+          Condition: { StringEquals: { 'kms:EncryptionContext:LambdaFunctionName': r.functionName } },
+        },
+      ],
+    },
+    attached: [r.basicPolicyArn],
+    logGroup: 'ours',
+    retentionDays: 30,
+    fn: 'ours',
+    runtime: 'nodejs24.x',
+    timeout: 15,
+    kmsKeyArn: keyArn,
+    webhookUrl: WEBHOOK,
+    channel: '#ops',
+    mention: '',
+    lastModified: '2026-11-20T09:12:03.114+0000',
+    permission: 'scoped',
+    subscriptions: [`${r.topicArn}:0f6c7a52-1111-4e2b-9c3d-5a6b7c8d9e01`],
+    foreignSubscriptions: [{ arn: `${r.topicArn}:email-1`, protocol: 'email', endpoint: 'ops@example.com' }],
+    alarm: 'ours',
+    alarmState: 'OK',
+    alarmActions: [r.topicArn],
+    okActions: [r.topicArn],
+    alarmDescription: 'CPU of the bastion instance at or above 50% for 1 minute',
+    instanceId: INSTANCE,
+    threshold: 50,
+    period: 60,
+    evaluationPeriods: 1,
+    metrics: { invocations: [2, 1], errors: [0, 0] },
+  };
+}
+
+const tagsOf = (owner: Owner, stack: string): Tags =>
+  owner === 'ours' ? { [STACK_TAG]: stack } : owner === 'other' ? { [STACK_TAG]: 'payments' } : {};
+
+/** Puts the stack `name` into the fake, as `spec` (the complete stack, with `overrides`) says. */
+export function seedStack(fake: FakeAws, name = STACK, overrides: Partial<StackSpec> = {}) {
+  const s: StackSpec = { ...stackSpec(fake, name), ...overrides };
+  const r = stackResources(fake, name);
+  const { state } = fake;
+  const now = fake.now();
+  const keyArn = `arn:${fake.partition}:kms:${fake.region}:${fake.account}:key/${s.keyId}`;
+  if (s.topic) state.topics.set(r.topicArn, { tags: tagsOf(s.topic, name), attributes: { DisplayName: '' } });
+  if (s.topic)
+    for (const arn of s.subscriptions)
+      state.subscriptions.set(arn, { topicArn: r.topicArn, protocol: 'lambda', endpoint: r.functionArn });
+  if (s.topic)
+    for (const f of s.foreignSubscriptions)
+      state.subscriptions.set(f.arn, { topicArn: r.topicArn, protocol: f.protocol, endpoint: f.endpoint });
+  if (s.key) {
+    state.keys.set(s.keyId, {
+      arn: keyArn,
+      state: s.keyState,
+      description: `alarm-to-slack: encrypts the Slack webhook URL of stack "${name}"`,
+      tags: tagsOf(s.key, name),
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Enable IAM User Permissions',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:${fake.partition}:iam::${fake.account}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+        ],
+      }),
+      creationDate: new Date('2026-11-20T09:00:00.000Z'),
+      ...(s.keyState === 'PendingDeletion' ? { deletionDate: new Date(now + 7 * 86_400_000) } : {}),
+    });
+    state.aliases.set(r.alias, s.keyId);
+  }
+  if (s.role)
+    state.roles.set(r.roleName, {
+      arn: r.roleArn,
+      trust: JSON.stringify(s.trust),
+      attached: [...s.attached],
+      inline: new Map(s.decrypt ? [[r.policyName, JSON.stringify(s.decrypt)]] : []),
+      tags: tagsOf(s.role, name),
+      description: `alarm-to-slack: execution role of the Slack notifier function of stack "${name}"`,
+      createDate: new Date('2026-11-20T09:00:00.000Z'),
+    });
+  if (s.logGroup)
+    state.logGroups.set(r.logGroup, {
+      retention: s.retentionDays,
+      tags: tagsOf(s.logGroup, name),
+      events: [],
+      creationTime: now,
+    });
+  if (s.fn) seedFunction(fake, s, s.fn, r);
+  if (s.alarm) seedCpuAlarm(fake, s, s.alarm, r);
+  const hour = 3_600_000;
+  for (const [metricName, values] of [
+    ['Invocations', s.metrics.invocations],
+    ['Errors', s.metrics.errors],
+  ] as const)
+    for (const [i, value] of values.entries())
+      state.metrics.push({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensions: { FunctionName: r.functionName },
+        timestamp: now - (i + 1) * hour,
+        value,
+      });
+  return { ...r, keyId: s.keyId, keyArn, spec: s };
+}
+
+function seedFunction(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<typeof stackResources>): void {
+  const context = { LambdaFunctionName: r.functionName };
+  const ciphertext = Buffer.from(
+    makeCiphertext(s.keyId, new TextEncoder().encode(s.webhookUrl), context, 0),
+  ).toString('base64');
+  const config: FunctionConfig = {
+    FunctionName: r.functionName,
+    FunctionArn: r.functionArn,
+    Runtime: s.runtime as FunctionConfig['Runtime'],
+    Role: r.roleArn,
+    Handler: 'index.handler',
+    CodeSize: 4096,
+    Description: `Posts CloudWatch alarms from ${r.name}-sns to Slack (alarm-to-slack stack ${r.name})`,
+    Timeout: s.timeout,
+    MemorySize: 128,
+    LastModified: s.lastModified,
+    CodeSha256: 'c2VlZGVkLWNvZGUtc2hhMjU2LW9mLXRoZS1ub3RpZmllcg==',
+    Version: '$LATEST',
+    Environment: {
+      Variables: {
+        kmsEncryptedHookUrl: ciphertext,
+        ...(s.channel ? { slackChannel: s.channel } : {}),
+        ...(s.mention ? { slackMention: s.mention } : {}),
+      },
+    },
+    ...(s.kmsKeyArn ? { KMSKeyArn: s.kmsKeyArn } : {}),
+    TracingConfig: { Mode: 'PassThrough' },
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    PackageType: 'Zip',
+    Architectures: ['x86_64'],
+    EphemeralStorage: { Size: 512 },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: r.logGroup },
+  };
+  const statements: PolicyStatement[] =
+    s.permission === 'none'
+      ? []
+      : [
+          {
+            Sid: r.permissionSid,
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: 'lambda:InvokeFunction',
+            Resource: r.functionArn,
+            ...(s.permission === 'scoped'
+              ? {
+                  Condition: {
+                    StringEquals: { 'AWS:SourceAccount': fake.account },
+                    ArnLike: { 'AWS:SourceArn': r.topicArn },
+                  },
+                }
+              : {}),
+          },
+        ];
+  fake.state.functions.set(r.functionName, { config, tags: tagsOf(owner, r.name), statements });
+}
+
+function seedCpuAlarm(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<typeof stackResources>): void {
+  const at = new Date('2026-11-20T09:12:30.000Z');
+  fake.state.alarms.set(r.alarmName, {
+    type: 'MetricAlarm',
+    tags: tagsOf(owner, r.name),
+    alarm: {
+      AlarmName: r.alarmName,
+      AlarmArn: r.alarmArn,
+      AlarmDescription: s.alarmDescription,
+      AlarmConfigurationUpdatedTimestamp: at,
+      ActionsEnabled: true,
+      OKActions: [...s.okActions],
+      AlarmActions: [...s.alarmActions],
+      InsufficientDataActions: [],
+      StateValue: s.alarmState,
+      StateReason: 'Threshold Crossed',
+      StateUpdatedTimestamp: at,
+      StateTransitionedTimestamp: at,
+      MetricName: 'CPUUtilization',
+      Namespace: 'AWS/EC2',
+      Statistic: 'Average',
+      Dimensions: [{ Name: 'InstanceId', Value: s.instanceId }],
+      Period: s.period,
+      EvaluationPeriods: s.evaluationPeriods,
+      Threshold: s.threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'missing',
+    },
+  });
+}
