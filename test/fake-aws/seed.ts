@@ -137,12 +137,16 @@ export function stackSpec(fake: Pick<FakeAws, 'account' | 'region' | 'partition'
 const tagsOf = (owner: Owner, stack: string): Tags =>
   owner === 'ours' ? { [STACK_TAG]: stack } : owner === 'other' ? { [STACK_TAG]: 'payments' } : {};
 
-/** Puts the stack `name` into the fake, as `spec` (the complete stack, with `overrides`) says. */
+/**
+ * Puts the stack `name` into the fake, as `spec` (the complete stack, with `overrides`) says; what the
+ * fake held of that stack before (same names, its subscriptions, the key its alias named) is replaced.
+ */
 export function seedStack(fake: FakeAws, name = STACK, overrides: Partial<StackSpec> = {}) {
   const s: StackSpec = { ...stackSpec(fake, name), ...overrides };
   const r = stackResources(fake, name);
   const { state } = fake;
   const now = fake.now();
+  forget(fake, r);
   const keyArn = `arn:${fake.partition}:kms:${fake.region}:${fake.account}:key/${s.keyId}`;
   if (s.topic) state.topics.set(r.topicArn, { tags: tagsOf(s.topic, name), attributes: { DisplayName: '' } });
   if (s.topic)
@@ -207,6 +211,21 @@ export function seedStack(fake: FakeAws, name = STACK, overrides: Partial<StackS
         value,
       });
   return { ...r, keyId: s.keyId, keyArn, spec: s };
+}
+
+function forget(fake: FakeAws, r: ReturnType<typeof stackResources>): void {
+  const { state } = fake;
+  state.topics.delete(r.topicArn);
+  for (const [arn, sub] of state.subscriptions)
+    if (sub.topicArn === r.topicArn || sub.endpoint === r.functionArn) state.subscriptions.delete(arn);
+  const keyId = state.aliases.get(r.alias);
+  if (keyId !== undefined) state.keys.delete(keyId);
+  state.aliases.delete(r.alias);
+  state.roles.delete(r.roleName);
+  state.logGroups.delete(r.logGroup);
+  state.functions.delete(r.functionName);
+  state.alarms.delete(r.alarmName);
+  state.metrics = state.metrics.filter((m) => m.dimensions.FunctionName !== r.functionName);
 }
 
 function seedFunction(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<typeof stackResources>): void {
