@@ -1,8 +1,8 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, REGION } from './constants.js';
-import { createFakeAws, START_TIME } from './core.js';
-import { awsError } from './errors.js';
+import { ACCOUNT, CALLER_ARN, REGION } from './constants.js';
+import { createFakeAws, type Scripted, START_TIME } from './core.js';
+import { type AwsError, awsError } from './errors.js';
 import { useFakeAws } from './vitest.js';
 
 const fake = () => createFakeAws({ account: ACCOUNT, region: REGION });
@@ -44,15 +44,15 @@ describe('the answering model', () => {
   it('throws scripted failures in order, then answers normally; entries may be functions or nothing', async () => {
     const aws = fake();
     const seen: unknown[] = [];
-    aws.fail(
-      'CreateTopic',
+    const script: Scripted[] = [
       awsError('ThrottlingException', 400, 'slow down'),
       (input) => {
         seen.push(input);
         return undefined;
       },
       async () => awsError('InternalError', 500, 'boom'),
-    );
+    ];
+    aws.fail('CreateTopic', ...script);
     await expect(aws.answer('sns', 'CreateTopic', { Name: 'a' })).rejects.toMatchObject({
       name: 'ThrottlingException',
     });
@@ -86,7 +86,9 @@ describe('the answering model', () => {
   });
 
   it('errors have the SDK shape, with the wire code for Query-protocol services', () => {
-    expect(awsError('NoSuchEntityException', 404, 'gone', 'NoSuchEntity')).toMatchObject({
+    const error: AwsError = awsError('NoSuchEntityException', 404, 'gone', 'NoSuchEntity');
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({
       name: 'NoSuchEntityException',
       message: 'gone',
       $fault: 'client',
@@ -147,7 +149,7 @@ describe('useFakeAws', () => {
 
   it('answers real SDK clients from a fresh fake per test and records the calls', async () => {
     const out = await new STSClient({ region: REGION }).send(new GetCallerIdentityCommand({}));
-    expect(out).toMatchObject({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/alice` });
+    expect(out).toMatchObject({ Account: ACCOUNT, Arn: CALLER_ARN });
     expect(aws.callNames()).toEqual(['sts.GetCallerIdentity']);
     expect(aws.writes()).toEqual([]);
     expect(aws.inputs('GetCallerIdentity')).toEqual([{}]);

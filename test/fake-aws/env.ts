@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FakeState, Tags } from './types.js';
 
 /** What every service module gets: the state, where the account is, the clock and shared helpers. */
-export type Handler = (input: Record<string, unknown>) => unknown;
+type Handler = (input: Record<string, unknown>) => unknown;
 export type Handlers = Record<string, Handler>;
 
 /** A typed handler: the input is the SDK command's input (unchecked, as AWS would receive it). */

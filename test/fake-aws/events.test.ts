@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, REGION } from './constants.js';
+import type { RuleTarget } from './types.js';
 import { useFakeAws } from './vitest.js';
 
 const aws = useFakeAws();
@@ -24,7 +25,7 @@ const PATTERN = JSON.stringify({
 });
 const putRule = (extra: Record<string, unknown> = {}) =>
   events.send(new PutRuleCommand({ Name: 'every-alarm', EventPattern: PATTERN, ...extra }));
-const target = (Id: string) => ({ Id, Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${Id}` });
+const target = (Id: string): RuleTarget => ({ Id, Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${Id}` });
 
 describe('EventBridge rules', () => {
   it('a missing rule is ResourceNotFoundException "Rule <name> does not exist on EventBus <bus>."', async () => {

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, FUNCTION_ARN, REGION } from './constants.js';
+import type { InvokeRequest } from './env.js';
 import { seedStack } from './seed.js';
 import { useFakeAws } from './vitest.js';
 
@@ -250,7 +251,7 @@ describe('Invoke', () => {
 
   it('runs an injected handler with the function environment and the event; a throw is a function error', async () => {
     const seen: unknown[] = [];
-    aws.fake.onInvoke(({ event, environment, log }) => {
+    aws.fake.onInvoke(({ event, environment, log }: InvokeRequest) => {
       seen.push({ event, name: environment.AWS_LAMBDA_FUNCTION_NAME, channel: environment.slackChannel });
       log('hello from the handler');
       if ((event as { fail?: boolean }).fail) throw new TypeError('bad event');

@@ -13,7 +13,7 @@ interface Statement {
 }
 
 const LOGS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
-export const MANAGED_POLICIES: Record<string, Statement[]> = {
+const MANAGED_POLICIES: Record<string, Statement[]> = {
   AWSLambdaBasicExecutionRole: [{ Effect: 'Allow', Action: LOGS, Resource: '*' }],
   AWSLambdaSQSQueueExecutionRole: [
     {

@@ -10,7 +10,7 @@ import type { MappingRecord, Tags } from './types.js';
  * PutMetricAlarm / CreateQueue / PutRule (so they are as AWS would hold them); the invoke config and
  * the mapping are written directly (no role needs SQS permissions for a seed).
  */
-export type ForeignAlarmKind = 'metric' | 'extended' | 'math' | 'anomaly' | 'composite';
+type ForeignAlarmKind = 'metric' | 'extended' | 'math' | 'anomaly' | 'composite';
 
 export interface ForeignAlarm {
   kind: ForeignAlarmKind;

@@ -14,6 +14,7 @@ import {
   KEY_ARN,
   KEY_ID,
   LOG_GROUP,
+  LOG_GROUP_ARN,
   REGION,
   ROLE_ARN,
   STACK_TAG,
@@ -21,8 +22,16 @@ import {
   TOPIC_ARN,
   WEBHOOK,
 } from './constants.js';
-import { seedStack, stackResources } from './seed.js';
-import { seedAlarm, seedEventInvokeConfig, seedMapping, seedQueue, seedRule } from './seed-extras.js';
+import { type Owner, type StackSpec, seedStack, stackResources, stackSpec } from './seed.js';
+import {
+  type ForeignAlarm,
+  seedAlarm,
+  seedEventInvokeConfig,
+  seedMapping,
+  seedQueue,
+  seedRule,
+} from './seed-extras.js';
+import type { SubscriptionRecord } from './types.js';
 import { useFakeAws } from './vitest.js';
 
 const aws = useFakeAws();
@@ -52,12 +61,45 @@ describe('seedStack', () => {
     expect(s.aliases.get('alias/mission-kms-key')).toBe(KEY_ID);
     expect(aws.fake.find.role('mission-lambda-role').attached).toEqual([BASIC]);
     expect([...aws.fake.find.role('mission-lambda-role').inline.keys()]).toEqual(['mission-kms-decrypt']);
-    expect(s.subscriptions.get(SUB_ARN)).toEqual({
-      topicArn: TOPIC_ARN,
-      protocol: 'lambda',
-      endpoint: FUNCTION_ARN,
-    });
+    const sub: SubscriptionRecord | undefined = s.subscriptions.get(SUB_ARN);
+    expect(sub).toEqual({ topicArn: TOPIC_ARN, protocol: 'lambda', endpoint: FUNCTION_ARN });
+    expect(seeded.logGroupArn).toBe(LOG_GROUP_ARN);
     expect(aws.fake.find.logGroup(LOG_GROUP).retention).toBe(30);
+  });
+
+  it("is stackSpec's complete stack unless told otherwise", () => {
+    const spec = stackSpec(aws.fake);
+    expect(seedStack(aws.fake).spec).toEqual(spec);
+    expect(spec).toMatchObject({
+      permission: 'scoped',
+      keyState: 'Enabled',
+      alarmState: 'OK',
+      retentionDays: 30,
+      kmsKeyArn: KEY_ARN,
+    });
+  });
+
+  it.each<Owner>(['ours', 'other', 'untagged'])('tags every resource for its owner: %s', (owner) => {
+    const spec: Partial<StackSpec> = {
+      topic: owner,
+      key: owner,
+      role: owner,
+      logGroup: owner,
+      fn: owner,
+      alarm: owner,
+    };
+    seedStack(aws.fake, 'mission', spec);
+    const expected =
+      owner === 'ours' ? { [STACK_TAG]: 'mission' } : owner === 'other' ? { [STACK_TAG]: 'payments' } : {};
+    const s = aws.fake.state;
+    expect([
+      s.topics.get(TOPIC_ARN)?.tags,
+      s.keys.get(KEY_ID)?.tags,
+      s.roles.get('mission-lambda-role')?.tags,
+      s.logGroups.get(LOG_GROUP)?.tags,
+      s.functions.get('mission-lambda')?.tags,
+      s.alarms.get('mission-cpu-alarm')?.tags,
+    ]).toEqual(Array(6).fill(expected));
   });
 
   it("the function's ciphertext decrypts to the webhook URL under its EncryptionContext, pinned to the key", async () => {
@@ -127,8 +169,11 @@ describe('seedStack', () => {
 
 describe('the other seeds', () => {
   it("foreign alarms of every kind, through the fake's own PutMetricAlarm / PutCompositeAlarm", async () => {
-    for (const kind of ['metric', 'extended', 'math', 'anomaly'] as const)
-      await seedAlarm(aws.fake, { kind, name: `x-${kind}` });
+    const alarms: ForeignAlarm[] = (['metric', 'extended', 'math', 'anomaly'] as const).map((kind) => ({
+      kind,
+      name: `x-${kind}`,
+    }));
+    for (const alarm of alarms) await seedAlarm(aws.fake, alarm);
     const arn = await seedAlarm(aws.fake, {
       kind: 'composite',
       name: 'x-composite',

@@ -9,7 +9,7 @@ import { SDK_CLIENTS } from './install.js';
  * per test. Call once per test file, at the top level; `setup` runs on each fresh fake (e.g. seedStack).
  */
 /** Commands that change nothing in AWS (reads, KMS Decrypt, FilterLogEvents). Everything else is a write. */
-export const READ = /^(Get|List|Describe|Decrypt|Filter)/;
+const READ = /^(Get|List|Describe|Decrypt|Filter)/;
 
 type Call = [client: string, command: string, input: unknown];
 /** What this wiring uses of an aws-sdk-client-mock stub, whatever its client. */

@@ -5,14 +5,14 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT, REGION } from './constants.js';
 import { createFakeAws } from './core.js';
-import { installFakeAws } from './install.js';
+import { type Installed, installFakeAws } from './install.js';
 
 /** The plain installer (no vitest), and the bundle the benchmark can load. */
 describe('installFakeAws', () => {
   it('makes every SDK client answer from the fake, records the calls, and restore() undoes it', async () => {
     const fake = createFakeAws({ account: ACCOUNT, region: REGION });
     const original = SNSClient.prototype.send;
-    const installed = installFakeAws(fake);
+    const installed: Installed = installFakeAws(fake);
     try {
       const out = await new SNSClient({ region: REGION }).send(new CreateTopicCommand({ Name: 't' }));
       expect(out.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:t`);

@@ -21,7 +21,7 @@ import type { FunctionConfig, FunctionRecord, PolicyStatement } from '../types.j
  * takes the resource policy and the event invoke configs with it, not the event source mappings (AWS:
  * "To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping").
  */
-export const lambdaTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+const lambdaTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 export const functionName = (name: unknown) =>
   String(name ?? '')
     .split(':function:')

@@ -15,14 +15,14 @@ import type { LogEvent, LogGroupRecord } from '../types.js';
  * ValidationException "Invalid resourceArn" (boto/boto3#4104, gruntwork-io/cloud-nuke#1150).
  * Events come from PutLogEvents, or from the fake's Lambda when a function runs (lambda-invoke.ts).
  */
-export const RETENTION_DAYS = [
+const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
 const missing = () => awsError('ResourceNotFoundException', 400, 'The specified log group does not exist.');
 
 /** Does an event match a filter pattern? Terms (AND), "quoted phrases", ?term alternatives (OR). */
-export function matchesPattern(pattern: string | undefined, message: string): boolean {
+function matchesPattern(pattern: string | undefined, message: string): boolean {
   const terms = [...(pattern ?? '').matchAll(/(\?)?(?:"([^"]*)"|(\S+))/g)].map((m) => ({
     optional: m[1] === '?',
     text: m[2] ?? m[3] ?? '',

@@ -18,7 +18,7 @@ import type { QueueRecord } from '../types.js';
  * For 60 s after DeleteQueue, CreateQueue of that name answers QueueDeletedRecently ("You must wait 60
  * seconds after deleting a queue before you can create another with the same name.").
  */
-export const QUEUE_DEFAULTS: Record<string, string> = {
+const QUEUE_DEFAULTS: Record<string, string> = {
   VisibilityTimeout: '30',
   MessageRetentionPeriod: '345600',
   DelaySeconds: '0',
@@ -45,7 +45,7 @@ const COMPUTED = [
   'LastModifiedTimestamp',
 ];
 
-export const noQueue = () =>
+const noQueue = () =>
   awsError(
     'QueueDoesNotExist',
     400,
