@@ -6,8 +6,9 @@ import { createHandler } from '../../handler-template/index.mjs';
 import { type FakeSlack, fakeSlack } from '../handler/fake-slack.js';
 import { LOG_GROUP, REGION } from './constants.js';
 import type { FakeAws } from './core.js';
-import { type StackSpec, seedStack } from './seed.js';
+import { seedStack } from './seed.js';
 import { seedQueue, seedRule } from './seed-extras.js';
+import type { StackSpec } from './seed-spec.js';
 import { useFakeAws } from './vitest.js';
 
 /**

@@ -8,7 +8,7 @@ export { createFakeAws, type FakeAws, type FakeAwsOptions, type Scripted, START_
 export type { InvokeAnswer, InvokeHandler, InvokeRequest } from './env.js';
 export { type AwsError, awsError } from './errors.js';
 export { type Installed, installFakeAws, SDK_CLIENTS } from './install.js';
-export { type Owner, type StackSpec, seedStack, stackResources, stackSpec } from './seed.js';
+export { seedStack } from './seed.js';
 export {
   type ForeignAlarm,
   seedAlarm,
@@ -17,4 +17,5 @@ export {
   seedQueue,
   seedRule,
 } from './seed-extras.js';
+export { type Owner, type StackSpec, stackResources, stackSpec } from './seed-spec.js';
 export type * from './types.js';

@@ -22,7 +22,7 @@ import {
   TOPIC_ARN,
   WEBHOOK,
 } from './constants.js';
-import { type Owner, type StackSpec, seedStack, stackResources, stackSpec } from './seed.js';
+import { seedStack } from './seed.js';
 import {
   type ForeignAlarm,
   seedAlarm,
@@ -31,6 +31,7 @@ import {
   seedQueue,
   seedRule,
 } from './seed-extras.js';
+import { type Owner, type StackSpec, stackResources, stackSpec } from './seed-spec.js';
 import type { SubscriptionRecord } from './types.js';
 import { useFakeAws } from './vitest.js';
 
