@@ -14,7 +14,11 @@ import { putCompositeAlarm, putMetricAlarm } from './cloudwatch-put.js';
 /**
  * CloudWatch alarms (the JSON protocol with query compatibility: the SDK names an error by its class,
  * e.g. ResourceNotFound for SetAlarmState, ResourceNotFoundException for the tagging calls, as the
- * API reference lists them). DescribeAlarms filters as AWS does: AlarmNames or AlarmNamePrefix (not
+ * API reference lists them). DeleteAlarms ignores names that do not exist (the CloudWatch resource
+ * handler's maintainers: it "does not throw an exception if we try to delete a resource which does
+ * not exist", aws-cloudformation/cloudformation-cli#456) and refuses alarms a composite alarm's rule
+ * needs ("Cannot delete X as there are composite alarm(s) depending on it.",
+ * cloud-custodian/cloud-custodian#7763). DescribeAlarms filters as AWS does: AlarmNames or AlarmNamePrefix (not
  * both), AlarmTypes (absent: metric alarms only, "even if composite alarms exist in the account"),
  * StateValue, ActionPrefix; pages of MaxRecords (1–100, default 50) with NextToken. SetAlarmState
  * changes StateValue, StateReason and the timestamps and, on a change of state with actions enabled,
@@ -110,15 +114,22 @@ export function cloudwatchHandlers(env: Env): Handlers {
       },
     ),
     'cloudwatch.DeleteAlarms': on<DeleteAlarmsInput>(({ AlarmNames }) => {
-      const missing = (AlarmNames ?? []).filter((n) => !state.alarms.has(n));
-      if (missing.length > 0)
+      const names = AlarmNames ?? [];
+      const rules = [...state.alarms]
+        .filter(([n, a]) => a.type === 'CompositeAlarm' && !names.includes(n))
+        .map(([, a]) => ('AlarmRule' in a.alarm ? (a.alarm.AlarmRule ?? '') : ''));
+      const quoted = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const needed = names.filter((n) =>
+        rules.some((r) => new RegExp(`\\(\\s*"?${quoted(n)}"?\\s*\\)`).test(r)),
+      );
+      if (needed.length > 0)
         throw awsError(
-          'ResourceNotFound',
-          404,
-          `The following alarms were not found: ${missing.join(', ')}`,
-          'ResourceNotFound',
+          'ValidationException',
+          400,
+          `Cannot delete ${needed.join(',')} as there are composite alarm(s) depending on ${needed.length > 1 ? 'them' : 'it'}.`,
+          'ValidationError',
         );
-      for (const n of AlarmNames ?? []) state.alarms.delete(n);
+      for (const n of names) state.alarms.delete(n);
       return {};
     }),
     'cloudwatch.SetAlarmState': on<SetAlarmStateInput>(
