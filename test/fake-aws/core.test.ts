@@ -157,6 +157,12 @@ describe('useFakeAws', () => {
     expect(aws.calls()).toEqual([]);
   });
 
+  it("lets a test stub one command on top of the fake (aws-sdk-client-mock's own .on wins)", async () => {
+    aws.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: '000000000000' });
+    const out = await new STSClient({ region: REGION }).send(new GetCallerIdentityCommand({}));
+    expect(out.Account).toBe('000000000000');
+  });
+
   it('starts every test with an empty account', () => {
     expect(aws.fake.state.topics.size).toBe(0);
     expect(aws.calls()).toEqual([]);

@@ -4,10 +4,6 @@ import { ACCOUNT, REGION } from './constants.js';
 import { createFakeAws, type FakeAws, type FakeAwsOptions } from './core.js';
 import { SDK_CLIENTS } from './install.js';
 
-/**
- * Vitest wiring: every SDK client class is mocked (aws-sdk-client-mock) and answers from a fresh fake
- * per test. Call once per test file, at the top level; `setup` runs on each fresh fake (e.g. seedStack).
- */
 /** Commands that change nothing in AWS (reads, KMS Decrypt, FilterLogEvents). Everything else is a write. */
 const READ = /^(Get|List|Describe|Decrypt|Filter)/;
 
@@ -24,6 +20,11 @@ interface Stub {
   };
 }
 
+/**
+ * Vitest wiring: every SDK client class is mocked (aws-sdk-client-mock) and answers from a fresh fake
+ * per test. Call once per test file, at the top level; `setup` runs on each fresh fake (e.g. seedStack).
+ * A test may still stub one command with `mocks.<client>.on(Command)`: that stub wins over the fake.
+ */
 export function useFakeAws(
   opts: Partial<FakeAwsOptions> & { setup?: (fake: FakeAws) => void | Promise<void> } = {},
 ) {
