@@ -141,6 +141,23 @@ describe('SQS messages', () => {
     });
   });
 
+  it("refuses a message over the queue's MaximumMessageSize, and delays one by DelaySeconds", async () => {
+    await create({ MaximumMessageSize: '1024', DelaySeconds: '5' });
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl: URL, MessageBody: 'x'.repeat(1025) })),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: 'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.',
+    });
+    await sqs.send(new SendMessageCommand({ QueueUrl: URL, MessageBody: 'x'.repeat(1024) }));
+    expect(await attributes('ApproximateNumberOfMessagesDelayed')).toEqual({
+      ApproximateNumberOfMessagesDelayed: '1',
+    });
+    expect((await receive()).Messages).toBeUndefined();
+    aws.fake.advance(5_000);
+    expect((await receive()).Messages).toHaveLength(1);
+  });
+
   it('only the latest receipt handle deletes; an unknown handle is ReceiptHandleIsInvalid', async () => {
     await create();
     await sqs.send(new SendMessageCommand({ QueueUrl: URL, MessageBody: 'm' }));

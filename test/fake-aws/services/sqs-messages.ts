@@ -113,6 +113,11 @@ export function sqsMessageHandlers(env: Env): Handlers {
             'The request must contain the parameter MessageBody.',
             'MissingParameter',
           );
+        const max = Number(q.attributes.MaximumMessageSize ?? 262_144);
+        if (Buffer.byteLength(MessageBody) > max)
+          throw invalidValue(
+            `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`,
+          );
         const delay = DelaySeconds ?? Number(q.attributes.DelaySeconds ?? 0);
         if (delay < 0 || delay > 900)
           throw invalidValue(
