@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discoverStack } from '../../src/actions/discover-stack.js';
 import { createAwsClients } from '../../src/aws/clients.js';
+import type { Clock } from '../../src/clock.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { run as init } from '../../src/commands/init.js';
 import { run as status } from '../../src/commands/status.js';
@@ -19,17 +20,27 @@ import { useFakeAws } from './vitest.js';
  */
 const aws = useFakeAws();
 
+/** The command's clock is the fake's: a sleep advances the fake's time. */
+const clock = (): Clock => {
+  let ids = 0;
+  return {
+    now: () => aws.fake.now(),
+    sleep: async (ms) => aws.fake.advance(ms),
+    random: () => 0,
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+  };
+};
+
 function context(io: ScriptedIO): CommandContext {
   return {
     globals: { name: 'mission', region: REGION, json: io.json, yes: true, color: false, debug: false },
     io,
     env: {},
     signal: new AbortController().signal,
+    clock: clock(),
     connect: async () => ({ region: REGION, clients: createAwsClients({ region: REGION }) }),
-    sleep: async (ms) => aws.fake.advance(ms),
   };
 }
-const deps = () => ({ now: () => aws.fake.now(), sleep: async (ms: number) => aws.fake.advance(ms) });
 const doc = (io: ScriptedIO) => io.resultJson as Record<string, unknown>;
 
 describe('the product against the fake', () => {
@@ -41,6 +52,7 @@ describe('the product against the fake', () => {
       region: REGION,
       account: ACCOUNT,
       partition: 'aws',
+      clock: clock(),
     });
     const found = await discoverStack(ctx);
     expect(found.topic?.tags).toEqual({ 'alarm-to-slack:stack': 'mission' });
@@ -57,7 +69,7 @@ describe('the product against the fake', () => {
   it('status: a seeded stack is healthy with 3 invocations; a broken one lists its problems', async () => {
     seedStack(aws.fake);
     const io = scriptedIO({ json: true });
-    await status({}, context(io), deps());
+    await status({}, context(io));
     expect(doc(io)).toMatchObject({ ok: true, problems: [], metrics: { invocations: 3, errors: 0 } });
     seedStack(aws.fake, 'mission', {
       keyState: 'PendingDeletion',
@@ -65,7 +77,7 @@ describe('the product against the fake', () => {
       retentionDays: undefined,
     });
     const broken = scriptedIO({ json: true });
-    await expect(status({}, context(broken), deps())).rejects.toMatchObject({ exitCode: 1 });
+    await expect(status({}, context(broken))).rejects.toMatchObject({ exitCode: 1 });
     const problems = (doc(broken).problems as Array<{ resource: string }>).map((p) => p.resource);
     expect(problems).toEqual(expect.arrayContaining(['KMS key', 'Lambda permission', 'Log group']));
   });
@@ -91,7 +103,7 @@ describe('the product against the fake', () => {
     expect(aws.writes()).toEqual([]);
 
     const through = scriptedIO({ json: true });
-    await test({ state: 'ALARM', throughAlarm: true }, context(through), deps());
+    await test({ state: 'ALARM', throughAlarm: true }, context(through));
     expect(doc(through)).toMatchObject({ ok: true, delivered: true, restoredToOk: true });
     expect(aws.fake.find.alarm('mission-cpu-alarm').alarm.StateValue).toBe('OK');
 

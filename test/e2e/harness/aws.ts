@@ -13,7 +13,7 @@ import { e2e } from './config.js';
  */
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-export function clientConfig() {
+function clientConfig() {
   const { endpoint, region } = e2e();
   return { endpoint, region, credentials: TEST_CREDENTIALS, maxAttempts: 3 };
 }

@@ -41,7 +41,7 @@ function lambdaAction(method: string, path: string): string {
   return table.find(([m, re]) => m === method && re.test(p))?.[2] ?? `${method} ${p}`;
 }
 
-export function describeCall(
+function describeCall(
   method: string,
   path: string,
   headers: Record<string, string | string[] | undefined>,
@@ -63,7 +63,7 @@ export function describeCall(
   return { service, action, write: !READS.test(action) };
 }
 
-export interface CallRecorder {
+interface CallRecorder {
   url: string;
   calls: AwsCall[];
   close(): Promise<void>;

@@ -24,7 +24,7 @@ export interface CliRun {
   calls: AwsCall[];
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Extra environment (e.g. SLACK_WEBHOOK_URL); `undefined` values remove a variable. */
   env?: Record<string, string | undefined>;
   /** Route the CLI's AWS calls through a recorder (CliRun.calls). */

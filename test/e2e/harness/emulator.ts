@@ -16,12 +16,12 @@ export interface StartedEmulator {
 }
 
 /** EMULATOR_DIR, else `<repo>/../shared/emulator` (where CI's clone finds it). */
-export function emulatorDir(repoRoot: string, env: NodeJS.ProcessEnv): string {
+function emulatorDir(repoRoot: string, env: NodeJS.ProcessEnv): string {
   return resolve(env.EMULATOR_DIR ?? join(repoRoot, '..', 'shared', 'emulator'));
 }
 
 /** Ports nobody listens on now, on 127.0.0.1. */
-export async function freePorts(count: number): Promise<number[]> {
+async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
@@ -39,7 +39,7 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** `export A=1 B=2` lines of env.sh as a map (unset lines ignored). */
-export function parseEnvSh(text: string): Record<string, string> {
+function parseEnvSh(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const m = /^export\s+(.*)$/.exec(line.trim());

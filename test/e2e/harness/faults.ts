@@ -6,13 +6,13 @@ import { e2e } from './config.js';
  * backends (lambda.create_function, cloudwatch.put_metric_alarm, …) to errors; each call while
  * `times` > 0 fails with that AWS error and counts it down. Emulator only: check caps().faults first.
  */
-export interface Fault {
+interface Fault {
   code: string;
   message: string;
   times: number;
 }
 
-export type Faults = Record<string, Fault[]>;
+type Faults = Record<string, Fault[]>;
 
 function file(): string {
   const emulator = e2e().emulator;
@@ -25,7 +25,7 @@ export function setFaults(faults: Faults): void {
 }
 
 /** The faults file now: how many of each injected error are still to come. */
-export function readFaults(): Faults {
+function readFaults(): Faults {
   try {
     return JSON.parse(readFileSync(file(), 'utf8')) as Faults;
   } catch {

@@ -5,7 +5,7 @@ export { type AwsClients, accountId, aws, errorName, unlessMissing } from './aws
 export type { AwsCall } from './call-recorder.js';
 export { allRuns, type CliRun, jsonOf, runCli, show } from './cli.js';
 export { caps, e2e, NEEDS, requires } from './config.js';
-export { clearFaults, faultsLeft, readFaults, setFaults } from './faults.js';
+export { clearFaults, faultsLeft, setFaults } from './faults.js';
 export { useE2EHooks } from './hooks.js';
 export { changedKinds, type Inventory, inventory, leftovers, snapshot } from './inventory.js';
 export { KINDS } from './inventory-kinds.js';
@@ -16,10 +16,9 @@ export { itKeepsWebhookSecrets, placesHolding } from './secrets.js';
 export {
   messageText,
   resetSlack,
-  type SlackRequest,
   slackControl,
   slackMark,
   slackSince,
 } from './slack.js';
-export { initArgs, namesOf, newStack, STACK_TAG, type TestStack, webhookEnv, webhookFor } from './stack.js';
+export { initArgs, namesOf, newStack, STACK_TAG, type TestStack, webhookEnv } from './stack.js';
 export { waitFor } from './wait.js';

@@ -39,7 +39,7 @@ export interface Kind<T> {
 type Tags = Record<string, string>;
 export const tagMap = (list: Array<{ Key?: string; Value?: string }> | undefined): Tags =>
   Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-export const ours = (ctx: Ctx, tags: Tags | undefined) => tags?.[STACK_TAG] === ctx.names.stack;
+const ours = (ctx: Ctx, tags: Tags | undefined) => tags?.[STACK_TAG] === ctx.names.stack;
 /** A JSON policy document, URL-encoded (IAM) or not. */
 export const parseDoc = (text: string | undefined): unknown =>
   text === undefined ? undefined : JSON.parse(text.trim().startsWith('{') ? text : decodeURIComponent(text));

@@ -5,7 +5,7 @@ import { e2e } from './config.js';
  * The Slack stand-in (the emulator's slack-sink.mjs or the harness's local receiver): what it received
  * since a mark, and its switches. Both log one JSON line per request and take the same /__control.
  */
-export interface SlackRequest {
+interface SlackRequest {
   at: string;
   method: string;
   path: string;
@@ -14,7 +14,7 @@ export interface SlackRequest {
 }
 
 /** A position in the stand-in's log: requests logged after it are "new". */
-export type SlackMark = number;
+type SlackMark = number;
 
 function size(file: string): number {
   try {
@@ -49,7 +49,7 @@ export function messageText(request: SlackRequest): string {
   return typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
 }
 
-export interface SlackSwitches {
+interface SlackSwitches {
   /** The next N requests answer 500. */
   fail?: number;
   /** The next N requests answer 429 with Retry-After: 1. */

@@ -32,7 +32,7 @@ export function namesOf(stack: string): StackNames {
   };
 }
 
-export interface Webhook {
+interface Webhook {
   url: string;
   /** The path the stand-in logs its requests under. */
   path: string;
@@ -46,7 +46,7 @@ const token = (bytes: number) => randomBytes(bytes).toString('hex');
  * A webhook URL on the stand-in, unique to this stack. Slack's shape is /services/T…/B…/<secret>;
  * `outsideServices` gives a path the stand-in answers 404 no_service for (a revoked webhook).
  */
-export function webhookFor(opts: { outsideServices?: boolean } = {}): Webhook {
+function webhookFor(opts: { outsideServices?: boolean } = {}): Webhook {
   const secret = `B0E2E${token(4).toUpperCase()}/${token(12)}`;
   const path = `/${opts.outsideServices ? 'revoked' : 'services'}/T0E2E${token(3).toUpperCase()}/${secret}`;
   return { url: `${e2e().slack.origin}${path}`, path, secret };
