@@ -27,10 +27,10 @@ import { forUndo, withLambdaRetry } from './function-retry.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
 export const MAPPING_BATCH_SIZE = 5;
-export const MAPPING_BATCHING_WINDOW_S = 0;
+const MAPPING_BATCHING_WINDOW_S = 0;
 /** Lambda's minimum for ScalingConfig.MaximumConcurrency (2–1000). */
 export const MAPPING_MAX_CONCURRENCY = 2;
-export const MAPPING_RESPONSE_TYPES: FunctionResponseType[] = ['ReportBatchItemFailures'];
+const MAPPING_RESPONSE_TYPES: FunctionResponseType[] = ['ReportBatchItemFailures'];
 
 /** How long a mapping may stay Creating/Updating/Deleting before we give up waiting for it. */
 const BUSY_BUDGET_MS = 120_000;
@@ -42,6 +42,8 @@ export interface MappingFound {
   arn: string;
   /** Creating, Enabling, Enabled, Disabling, Disabled, Updating or Deleting. */
   state: string | undefined;
+  /** False when Disabled or Disabling (Creating and Updating keep what was asked for). */
+  enabled: boolean;
   batchSize: number | undefined;
   maximumBatchingWindowInSeconds: number | undefined;
   maximumConcurrency: number | undefined;
@@ -91,6 +93,7 @@ export async function findMapping(ctx: StackContext): Promise<MappingFound | und
     uuid: m.UUID,
     arn,
     state: m.State,
+    enabled: m.State !== 'Disabled' && m.State !== 'Disabling',
     batchSize: m.BatchSize,
     maximumBatchingWindowInSeconds: m.MaximumBatchingWindowInSeconds,
     maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
@@ -101,7 +104,6 @@ export async function findMapping(ctx: StackContext): Promise<MappingFound | und
   };
 }
 
-const disabled = (found: MappingFound) => found.state === 'Disabled' || found.state === 'Disabling';
 const reportsFailures = (types: FunctionResponseType[]) => types.includes('ReportBatchItemFailures');
 
 /** What differs from ours: the update to send, the one undoing it, and the plan's line for each. */
@@ -134,7 +136,7 @@ function differences(found: MappingFound) {
     undo.FunctionResponseTypes = found.functionResponseTypes;
     lines.push('report batch item failures off → on');
   }
-  if (disabled(found)) {
+  if (!found.enabled) {
     set.Enabled = true;
     undo.Enabled = false;
     lines.push('disabled → enabled');

@@ -31,7 +31,7 @@ export const QUEUE_VISIBILITY_TIMEOUT_S = 6 * TIMEOUT_S;
 type Attributes = Partial<Record<QueueAttributeName, string>>;
 
 /** The attributes CreateQueue is sent, and the ones an existing queue is brought in line with. */
-export const QUEUE_ATTRIBUTES = {
+const QUEUE_ATTRIBUTES = {
   MessageRetentionPeriod: String(QUEUE_RETENTION_S),
   VisibilityTimeout: String(QUEUE_VISIBILITY_TIMEOUT_S),
   SqsManagedSseEnabled: 'true',

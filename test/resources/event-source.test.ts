@@ -62,6 +62,7 @@ const ours: MappingFound = {
   uuid: UUID,
   arn: ESM_ARN,
   state: 'Enabled',
+  enabled: true,
   batchSize: 5,
   maximumBatchingWindowInSeconds: 0,
   maximumConcurrency: 2,
@@ -74,6 +75,7 @@ const ours: MappingFound = {
 const byHand: MappingFound = {
   ...ours,
   state: 'Disabled',
+  enabled: false,
   batchSize: 10,
   maximumBatchingWindowInSeconds: 5,
   maximumConcurrency: undefined,
@@ -120,13 +122,18 @@ describe('findMapping', () => {
     ]);
   });
 
-  it('derives the ARN when Lambda does not return it', async () => {
+  it('derives the ARN when Lambda does not return it, and reads Disabling as not enabled', async () => {
     mocks.lambda
       .on(ListEventSourceMappingsCommand)
-      .resolves({ EventSourceMappings: [mapping({ EventSourceMappingArn: undefined })] });
+      .resolves({ EventSourceMappings: [mapping({ EventSourceMappingArn: undefined, State: 'Disabling' })] });
     mocks.lambda.on(ListTagsCommand).resolves({});
     const { ctx } = testStackContext();
-    expect(await findMapping(ctx)).toMatchObject({ arn: ESM_ARN, tags: {} });
+    expect(await findMapping(ctx)).toMatchObject({
+      arn: ESM_ARN,
+      tags: {},
+      state: 'Disabling',
+      enabled: false,
+    });
   });
 
   it('is undefined when there is none, the function is gone, or the mapping is being deleted', async () => {
