@@ -61,11 +61,17 @@ export function awsErrorName(error: unknown): string | undefined {
   return undefined;
 }
 
-/** True for the SDK's "not found" errors of any service (shared by resources/ and aws/). */
+/**
+ * True for the SDK's "not found" errors of any service (shared by resources/ and aws/). SQS answers a
+ * missing queue with HTTP 400, not 404: `QueueDoesNotExist` in its JSON protocol (SDK v3 since it
+ * switched from Query), `AWS.SimpleQueueService.NonExistentQueue` in the Query protocol's code.
+ */
 export function isNotFound(error: unknown): boolean {
   const name = awsErrorName(error) ?? '';
   return (
     name === 'NotFoundException' ||
+    name === 'QueueDoesNotExist' ||
+    name === 'AWS.SimpleQueueService.NonExistentQueue' ||
     name === 'NotFound' ||
     name === 'ResourceNotFoundException' ||
     name === 'NoSuchEntityException' ||
