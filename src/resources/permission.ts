@@ -34,8 +34,8 @@ export interface PermissionSpec {
   sourceArn: string;
 }
 
-export const SNS_PRINCIPAL = 'sns.amazonaws.com';
-export const EVENTS_PRINCIPAL = 'events.amazonaws.com';
+const SNS_PRINCIPAL = 'sns.amazonaws.com';
+const EVENTS_PRINCIPAL = 'events.amazonaws.com';
 export const INVOKE_ACTION = 'lambda:InvokeFunction';
 
 /** SNS may invoke the function from the topic: statement `<topic>-invoke`. */
