@@ -1,34 +1,36 @@
-import { INVOKE_ACTION, type PermissionFound, SNS_PRINCIPAL } from '../resources/permission.js';
+import { INVOKE_ACTION, type PermissionFound, type PermissionSpec } from '../resources/permission.js';
 
 /**
- * Checks on the links of the chain alarm → topic → subscription → permission → function, shared by
+ * Checks on the links of the chains that deliver to the function (alarm → topic → subscription →
+ * permission → function, and alarm → EventBridge rule → permission → function), shared by
  * `test --through-alarm` (where did it stop?) and `status` (is it healthy?).
  */
 
 type PermissionVerdict =
-  /** sns.amazonaws.com may invoke, only from the topic and the account. */
+  /** The spec's principal may invoke, only from its source and the account. */
   | 'scoped'
-  /** SNS may invoke, but not limited to the topic (or the account): any topic could trigger the function. */
+  /** The principal may invoke, but not limited to the source (or the account): any topic or rule could trigger the function. */
   | 'unscoped'
-  /** SNS may not invoke the function (from this topic): SNS drops every notification silently. */
+  /** The principal may not invoke the function (from this source): the service drops every event silently. */
   | 'missing';
 
-function isSnsInvoke(p: PermissionFound): boolean {
-  const principal = p.principal ?? '';
+function isInvokeBy(p: PermissionFound, principal: string): boolean {
+  const found = p.principal ?? '';
   const action = p.action ?? '';
   return (
-    (principal === SNS_PRINCIPAL || principal.endsWith(`:${SNS_PRINCIPAL}`)) &&
+    (found === principal || found.endsWith(`:${principal}`)) &&
     (action === INVOKE_ACTION || action === 'lambda:*')
   );
 }
 
-export function snsPermission(
+/** May the spec's principal invoke the function from the spec's source (and only from it, in the account)? */
+export function permissionVerdict(
   found: readonly PermissionFound[],
-  topicArn: string,
+  spec: Pick<PermissionSpec, 'principal' | 'sourceArn'>,
   account: string,
 ): PermissionVerdict {
-  const sns = found.filter(isSnsInvoke);
-  if (sns.some((p) => p.sourceArn === topicArn && p.sourceAccount === account)) return 'scoped';
-  if (sns.some((p) => p.sourceArn === undefined || p.sourceArn === topicArn)) return 'unscoped';
+  const invokers = found.filter((p) => isInvokeBy(p, spec.principal));
+  if (invokers.some((p) => p.sourceArn === spec.sourceArn && p.sourceAccount === account)) return 'scoped';
+  if (invokers.some((p) => p.sourceArn === undefined || p.sourceArn === spec.sourceArn)) return 'unscoped';
   return 'missing';
 }

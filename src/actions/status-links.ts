@@ -1,5 +1,6 @@
 import { RUNTIME } from '../resources/function-spec.js';
-import { snsPermission } from './chain.js';
+import { snsPermissionSpec } from '../resources/permission.js';
+import { permissionVerdict } from './chain.js';
 import { awsCommand, cliCommand, initCommand } from './hints.js';
 import { collector, owner, type StatusCheck, short } from './status-types.js';
 
@@ -67,7 +68,7 @@ export const checkPermission: StatusCheck = (stack, f) => {
   const topicArn = f.topic?.arn ?? arns.topicArn;
   // Only meaningful with a function.
   if (f.fn) {
-    const verdict = snsPermission(f.permissions, topicArn, stack.account);
+    const verdict = permissionVerdict(f.permissions, snsPermissionSpec(stack, topicArn), stack.account);
     const sids = f.permissions.map((p) => p.sid);
     row({
       resource: 'Lambda permission',

@@ -9,11 +9,11 @@ import type { IO } from '../io/types.js';
 import { type AlarmFound, findAlarm } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
 import { findFunction } from '../resources/function.js';
-import { findPermissions } from '../resources/permission.js';
+import { findPermissions, snsPermissionSpec } from '../resources/permission.js';
 import { findSubscriptions } from '../resources/subscription.js';
 import { findTopic } from '../resources/topic.js';
 import type { AlarmState } from '../validate.js';
-import { snsPermission } from './chain.js';
+import { permissionVerdict } from './chain.js';
 import { awsCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
 type ChainLink = 'alarm' | 'alarm-actions' | 'topic' | 'subscription' | 'permission' | 'function';
@@ -120,7 +120,7 @@ async function diagnose(
       hint: fix,
     };
   }
-  if (snsPermission(permissions, topicArn, stack.account) === 'missing') {
+  if (permissionVerdict(permissions, snsPermissionSpec(stack, topicArn), stack.account) === 'missing') {
     return {
       stoppedAt: 'permission',
       error: `SNS is not allowed to invoke ${stack.names.functionName} from ${stack.names.topic}: it drops every notification silently.`,

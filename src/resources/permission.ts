@@ -1,3 +1,8 @@
+/**
+ * Statements of the function's resource policy letting an AWS service invoke it: SNS from the topic
+ * (`<topic>-invoke`) and EventBridge from the every-alarm rule (`<rule>-invoke`), each limited to its
+ * source (SourceArn) and to the account (SourceAccount).
+ */
 import {
   AddPermissionCommand,
   GetPolicyCommand,
@@ -9,7 +14,7 @@ import { cleanUpAndThrow } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext } from './context.js';
 import { forUndo, withLambdaRetry } from './function-retry.js';
 
-/** The function's resource policy statement letting SNS invoke it. */
+/** One statement of the function's resource policy, as GetPolicy shows it. */
 export interface PermissionFound {
   sid: string;
   principal: string | undefined;
@@ -18,12 +23,29 @@ export interface PermissionFound {
   sourceAccount: string | undefined;
 }
 
-export const SNS_PRINCIPAL = 'sns.amazonaws.com';
+/**
+ * A permission we want: this service principal may invoke the function from this source only; the
+ * SourceAccount is always the stack's account. The statement id is stable, so a re-run finds (and
+ * never duplicates) it.
+ */
+export interface PermissionSpec {
+  sid: string;
+  principal: string;
+  sourceArn: string;
+}
+
+const SNS_PRINCIPAL = 'sns.amazonaws.com';
+const EVENTS_PRINCIPAL = 'events.amazonaws.com';
 export const INVOKE_ACTION = 'lambda:InvokeFunction';
 
-/** Our statement id: stable, so a re-run finds (and never duplicates) it. */
-function permissionSid(ctx: StackContext): string {
-  return `${ctx.names.topic}-invoke`;
+/** SNS may invoke the function from the topic: statement `<topic>-invoke`. */
+export function snsPermissionSpec(ctx: StackContext, topicArn: string): PermissionSpec {
+  return { sid: `${ctx.names.topic}-invoke`, principal: SNS_PRINCIPAL, sourceArn: topicArn };
+}
+
+/** EventBridge may invoke the function from the every-alarm rule: statement `<rule>-invoke`. */
+export function eventsPermissionSpec(ctx: StackContext, ruleArn = ctx.arns.ruleArn): PermissionSpec {
+  return { sid: `${ctx.names.rule}-invoke`, principal: EVENTS_PRINCIPAL, sourceArn: ruleArn };
 }
 
 interface Statement {
@@ -68,33 +90,36 @@ export async function findPermissions(ctx: StackContext): Promise<PermissionFoun
   return statements.map(parseStatement);
 }
 
-function grantsTopic(ctx: StackContext, p: PermissionFound, topicArn: string): boolean {
+/** Does this statement grant exactly what the spec asks for (under any statement id)? */
+function grants(ctx: StackContext, p: PermissionFound, spec: PermissionSpec): boolean {
   return (
-    p.principal === SNS_PRINCIPAL &&
+    p.principal === spec.principal &&
     p.action === INVOKE_ACTION &&
-    p.sourceArn === topicArn &&
+    p.sourceArn === spec.sourceArn &&
     p.sourceAccount === ctx.account
   );
 }
 
-/** Is there a statement: sns.amazonaws.com, lambda:InvokeFunction, SourceArn = topic, SourceAccount = account? */
-export function planPermission(ctx: StackContext, found: PermissionFound[], topicArn: string): PlanItem {
-  const sid = permissionSid(ctx);
+/** Is there a statement: the spec's principal, lambda:InvokeFunction, its SourceArn, SourceAccount = account? */
+export function planPermission(ctx: StackContext, found: PermissionFound[], spec: PermissionSpec): PlanItem {
+  const { sid } = spec;
   const item = { resource: 'Lambda permission', name: sid };
-  if (found.some((p) => grantsTopic(ctx, p, topicArn))) return { ...item, action: 'unchanged' };
+  if (found.some((p) => grants(ctx, p, spec))) return { ...item, action: 'unchanged' };
   const ours = found.find((p) => p.sid === sid);
   if (!ours) return { ...item, action: 'create' };
   const changes: string[] = [];
-  if (ours.principal !== SNS_PRINCIPAL)
-    changes.push(`principal ${ours.principal ?? '(none)'} → ${SNS_PRINCIPAL}`);
+  if (ours.principal !== spec.principal)
+    changes.push(`principal ${ours.principal ?? '(none)'} → ${spec.principal}`);
   if (ours.action !== INVOKE_ACTION) changes.push(`action ${ours.action ?? '(none)'} → ${INVOKE_ACTION}`);
-  if (ours.sourceArn !== topicArn) changes.push(`SourceArn ${ours.sourceArn ?? '(any)'} → ${topicArn}`);
+  if (ours.sourceArn !== spec.sourceArn)
+    changes.push(`SourceArn ${ours.sourceArn ?? '(any)'} → ${spec.sourceArn}`);
   if (ours.sourceAccount !== ctx.account)
     changes.push(`SourceAccount ${ours.sourceAccount ?? '(any)'} → ${ctx.account}`);
   return { ...item, action: 'update', changes };
 }
 
-async function add(ctx: StackContext, p: PermissionFound): Promise<void> {
+/** AddPermission of statement `p`; `principal` stands in when p has none (a previous statement put back). */
+async function add(ctx: StackContext, p: PermissionFound, principal: string): Promise<void> {
   await withLambdaRetry(
     ctx,
     () =>
@@ -103,7 +128,7 @@ async function add(ctx: StackContext, p: PermissionFound): Promise<void> {
           FunctionName: ctx.names.functionName,
           StatementId: p.sid,
           Action: p.action ?? INVOKE_ACTION,
-          Principal: p.principal ?? SNS_PRINCIPAL,
+          Principal: p.principal ?? principal,
           ...(p.sourceArn ? { SourceArn: p.sourceArn } : {}),
           ...(p.sourceAccount ? { SourceAccount: p.sourceAccount } : {}),
         }),
@@ -128,29 +153,29 @@ async function remove(ctx: StackContext, sid: string): Promise<void> {
 }
 
 /**
- * AddPermission (SourceArn = topic, SourceAccount = account) unless a statement already grants it;
- * our statement id with other values is replaced (RemovePermission, then AddPermission). Retries while
- * the function is being updated (ResourceConflictException). Undo reverts exactly that.
+ * AddPermission (the spec's principal and SourceArn, SourceAccount = account) unless a statement already
+ * grants it; our statement id with other values is replaced (RemovePermission, then AddPermission).
+ * Retries while the function is being updated (ResourceConflictException). Undo reverts exactly that.
  */
 export async function ensurePermission(
   ctx: StackContext,
   found: PermissionFound[],
-  topicArn: string,
+  spec: PermissionSpec,
 ): Promise<Ensured<{ sid: string }>> {
-  const existing = found.find((p) => grantsTopic(ctx, p, topicArn));
+  const existing = found.find((p) => grants(ctx, p, spec));
   if (existing) return { change: 'unchanged', value: { sid: existing.sid } };
-  const sid = permissionSid(ctx);
+  const { sid } = spec;
   const desired: PermissionFound = {
     sid,
-    principal: SNS_PRINCIPAL,
+    principal: spec.principal,
     action: INVOKE_ACTION,
-    sourceArn: topicArn,
+    sourceArn: spec.sourceArn,
     sourceAccount: ctx.account,
   };
   const previous = found.find((p) => p.sid === sid);
   if (previous) await remove(ctx, sid);
   try {
-    await add(ctx, desired);
+    await add(ctx, desired, spec.principal);
   } catch (error) {
     // Our statement with other values was removed above: put it back, or say it is gone.
     if (!previous) throw error;
@@ -158,19 +183,22 @@ export async function ensurePermission(
       ctx,
       error,
       `Lambda permission ${sid} (removed, not replaced)`,
-      () => add(forUndo(ctx), previous),
+      () => add(forUndo(ctx), previous, spec.principal),
       'putting the previous statement back',
     );
   }
   const undo = async () => {
     const quiet = forUndo(ctx);
     await remove(quiet, sid);
-    if (previous) await add(quiet, previous);
+    if (previous) await add(quiet, previous, spec.principal);
   };
   return { change: previous ? 'updated' : 'created', value: { sid }, undo };
 }
 
-/** RemovePermission of our statement; no-op when it or the function is gone (teardown deletes the function anyway). */
-export async function removePermission(ctx: StackContext): Promise<void> {
-  await remove(ctx, permissionSid(ctx));
+/**
+ * RemovePermission of statement `sid` (a spec's, e.g. when the every-alarm rule is disconnected); no-op
+ * when it or the function is gone (teardown deletes the function, and its policy, anyway).
+ */
+export async function removePermission(ctx: StackContext, sid: string): Promise<void> {
+  await remove(ctx, sid);
 }

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -27,6 +28,7 @@ export function mockAws() {
     cloudwatch: mockClient(CloudWatchClient),
     logs: mockClient(CloudWatchLogsClient),
     ec2: mockClient(EC2Client),
+    events: mockClient(EventBridgeClient),
   };
   return {
     ...mocks,

@@ -22,7 +22,7 @@ import { type AlarmFound, ensureAlarm } from '../../src/resources/alarm.js';
 import { CleanupError, leftBehindBy } from '../../src/resources/cleanup.js';
 import { ensureFunction } from '../../src/resources/function.js';
 import { ensureLogGroup } from '../../src/resources/log-group.js';
-import { ensurePermission, type PermissionFound } from '../../src/resources/permission.js';
+import { ensurePermission, type PermissionFound, snsPermissionSpec } from '../../src/resources/permission.js';
 import { ensureRolePolicies } from '../../src/resources/role.js';
 import { ACCOUNT, mockAws, REGION, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
@@ -197,7 +197,11 @@ describe('Lambda permission replaced', () => {
     mocks.lambda.on(AddPermissionCommand).rejects(denied());
     const { ctx } = testStackContext();
     const error = await failure(
-      ensurePermission(ctx, [previous], `arn:aws:sns:${REGION}:${ACCOUNT}:mission-sns`),
+      ensurePermission(
+        ctx,
+        [previous],
+        snsPermissionSpec(ctx, `arn:aws:sns:${REGION}:${ACCOUNT}:mission-sns`),
+      ),
     );
     expect(mocks.lambda.commandCalls(AddPermissionCommand)).toHaveLength(2); // ours, then the previous one
     expect(leftBehindBy(error)).toEqual(['Lambda permission mission-sns-invoke (removed, not replaced)']);

@@ -7,7 +7,7 @@ import type { FunctionEnvironment } from '../../resources/function-spec.js';
 import { planKey } from '../../resources/key.js';
 import { ciphertextMatches } from '../../resources/key-cipher.js';
 import { planLogGroup } from '../../resources/log-group.js';
-import { planPermission } from '../../resources/permission.js';
+import { planPermission, snsPermissionSpec } from '../../resources/permission.js';
 import { planRole } from '../../resources/role.js';
 import { planSubscription } from '../../resources/subscription.js';
 import { planTopic } from '../../resources/topic.js';
@@ -114,7 +114,7 @@ export function buildPlan(
   }
   items.push(
     fnItem,
-    planPermission(stack, d.permissions, topicArn),
+    planPermission(stack, d.permissions, snsPermissionSpec(stack, topicArn)),
     planSubscription(stack, d.subscriptions),
   );
   if (answers.alarm) items.push(planAlarm(stack, d.alarm, { ...answers.alarm, topicArn }));

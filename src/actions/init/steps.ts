@@ -4,7 +4,7 @@ import { ensureFunction } from '../../resources/function.js';
 import { createKey, ensureKeyAlias, ensureKeyTag } from '../../resources/key.js';
 import { encryptWebhook } from '../../resources/key-cipher.js';
 import { ensureLogGroup } from '../../resources/log-group.js';
-import { ensurePermission } from '../../resources/permission.js';
+import { ensurePermission, snsPermissionSpec } from '../../resources/permission.js';
 import { ensureRolePolicies, ensureRoleTrust } from '../../resources/role.js';
 import { ensureSubscription } from '../../resources/subscription.js';
 import { ensureTopic } from '../../resources/topic.js';
@@ -109,7 +109,8 @@ export function buildSteps(
     .add(STEP.permission, {
       title: 'Lambda permission for SNS',
       needs: [STEP.fn, STEP.topic],
-      run: async ({ topic }) => done(await ensurePermission(stack, d.permissions, topic.arn)),
+      run: async ({ topic }) =>
+        done(await ensurePermission(stack, d.permissions, snsPermissionSpec(stack, topic.arn))),
     })
     .add(STEP.subscription, {
       title: `Subscription of ${n.functionName} to ${n.topic}`,
