@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildHandlerZip } from '../../src/handler-zip.js';
 import { STACK_TAG } from '../../src/names.js';
+import { awsError } from '../fake-aws/index.js';
 import { ACCOUNT, CALLER_ARN, REGION } from '../helpers/aws.js';
-import { awsError } from './fake-aws.mjs';
 import {
   ALARM_ARN,
   FUNCTION_ARN,
@@ -109,7 +109,7 @@ describe('init, first run', () => {
     const [createFn] = aws.inputs<Record<string, unknown> & { Code: { ZipFile: Uint8Array } }>(
       'CreateFunction',
     );
-    const ciphertext = aws.fake.state.functions.get('mission-lambda').config.Environment.Variables
+    const ciphertext = aws.fake.find.function('mission-lambda').config.Environment.Variables
       .kmsEncryptedHookUrl as string;
     expect(createFn).toMatchObject({
       FunctionName: 'mission-lambda',

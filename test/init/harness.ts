@@ -1,12 +1,11 @@
-import { afterAll, beforeEach } from 'vitest';
 import { resolveRegion } from '../../src/aws/clients.js';
 import type { CommandContext, GlobalOptions } from '../../src/commands/context.js';
 import { type InitOptions, run } from '../../src/commands/init.js';
 import { describeError } from '../../src/errors.js';
-import { ACCOUNT, mockAws, REGION, testClients } from '../helpers/aws.js';
+import { useFakeAws as useSharedFakeAws } from '../fake-aws/vitest.js';
+import { ACCOUNT, REGION, testClients } from '../helpers/aws.js';
 import { fakeClock } from '../helpers/clock.js';
 import { type Answer, type ScriptedIO, scriptedIO } from '../helpers/io.js';
-import { fakeAws, READ } from './fake-aws.mjs';
 
 /** An obviously fake webhook URL; its last segment is what a leak scan looks for. */
 export const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXXsecretpathXXXX';
@@ -19,53 +18,11 @@ export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/mission-lambda-role`;
 export const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mission-lambda`;
 export const ALARM_ARN = `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:mission-cpu-alarm`;
 
-const CLIENTS = ['sts', 'sns', 'kms', 'lambda', 'iam', 'cloudwatch', 'logs', 'ec2'] as const;
-
 /**
- * Mocks every SDK client (aws-sdk-client-mock) and answers from a fresh in-memory AWS per test. Call
- * once per test file, at the top level.
+ * The one stateful fake AWS (test/fake-aws), answering every SDK client through aws-sdk-client-mock,
+ * fresh per test. Call once per test file, at the top level.
  */
-export function useFakeAws() {
-  const mocks = mockAws();
-  const h = {
-    mocks,
-    fake: fakeAws({ account: ACCOUNT, region: REGION }),
-    /** Starts over with an empty AWS (and forgets the calls). */
-    freshAccount() {
-      h.fake = fakeAws({ account: ACCOUNT, region: REGION });
-      h.clearCalls();
-    },
-    /** Forgets the calls made so far (the state of the fake AWS stays). */
-    clearCalls() {
-      for (const key of CLIENTS) mocks[key].send.resetHistory();
-    },
-    calls: () => mocks.calls(),
-    /** Names of the calls that change something (everything but Get/List/Describe/Decrypt). */
-    writes: () =>
-      mocks
-        .calls()
-        .map(([, name]) => name.replace(/Command$/, ''))
-        .filter((n) => !READ.test(n)),
-    /** Inputs of every call of `command` (e.g. "CreateFunction"). */
-    inputs<T = Record<string, unknown>>(command: string): T[] {
-      return mocks
-        .calls()
-        .filter(([, name]) => name === `${command}Command`)
-        .map(([, , input]) => input as T);
-    },
-  };
-  beforeEach(() => {
-    mocks.reset();
-    h.fake = fakeAws({ account: ACCOUNT, region: REGION });
-    for (const key of CLIENTS) {
-      mocks[key].send.callsFake(async (command: { constructor: { name: string }; input: unknown }) =>
-        h.fake.answer(key, command.constructor.name, command.input),
-      );
-    }
-  });
-  afterAll(() => mocks.restore());
-  return h;
-}
+export const useFakeAws = () => useSharedFakeAws();
 
 interface InitRun {
   io: ScriptedIO;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../src/errors.js';
+import { awsError } from '../fake-aws/index.js';
 import type { Answer } from '../helpers/io.js';
-import { awsError } from './fake-aws.mjs';
 import { INSTANCE, runInit, useFakeAws, WEBHOOK, WEBHOOK_SECRET } from './harness.js';
 
 const aws = useFakeAws();
@@ -287,7 +287,7 @@ describe('init, interactive', () => {
       const run = await runInit({ interactive: true, options: NO_FLAGS, answers });
       expect(run.error).toBeUndefined();
       expect(aws.writes()).toEqual(['UpdateFunctionConfiguration']);
-      const vars = aws.fake.state.functions.get('mission-lambda').config.Environment.Variables;
+      const vars = aws.fake.find.function('mission-lambda').config.Environment.Variables;
       expect(vars.slackChannel).toBeUndefined();
       expect(vars.slackMention).toBeUndefined();
       expect(vars.kmsEncryptedHookUrl).toBeTruthy();

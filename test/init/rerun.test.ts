@@ -95,17 +95,17 @@ describe('init, re-run (update in place)', () => {
 
   it('replaces a key pending deletion: new key, alias moved, URL re-encrypted, role and function updated', async () => {
     await deployed();
-    const oldKeyId = aws.fake.state.aliases.get('alias/mission-kms-key');
-    aws.fake.state.keys.get(oldKeyId).state = 'PendingDeletion';
+    const oldKeyId = aws.fake.state.aliases.get('alias/mission-kms-key') ?? '';
+    aws.fake.find.key(oldKeyId).state = 'PendingDeletion';
     const run = await runInit({ json: true });
     expect(run.exitCode).toBe(0);
-    const newKeyId = aws.fake.state.aliases.get('alias/mission-kms-key');
+    const newKeyId = aws.fake.state.aliases.get('alias/mission-kms-key') ?? '';
     expect(newKeyId).not.toBe(oldKeyId);
     expect(aws.inputs('UpdateAlias')).toEqual([
       { AliasName: 'alias/mission-kms-key', TargetKeyId: newKeyId },
     ]);
     expect(aws.inputs('CreateAlias')).toEqual([]);
-    const newKeyArn = aws.fake.state.keys.get(newKeyId).arn;
+    const newKeyArn = aws.fake.find.key(newKeyId).arn;
     expect(aws.inputs('Encrypt')[0]).toMatchObject({ KeyId: newKeyArn });
     expect(aws.inputs('UpdateFunctionConfiguration')[0]).toMatchObject({ KMSKeyArn: newKeyArn });
     expect(aws.inputs('PutRolePolicy')[0]?.PolicyDocument).toContain(newKeyArn);
@@ -114,8 +114,8 @@ describe('init, re-run (update in place)', () => {
 
   it('a key being replaced needs the URL again: without it, exit 2 before any write', async () => {
     await deployed();
-    const keyId = aws.fake.state.aliases.get('alias/mission-kms-key');
-    aws.fake.state.keys.get(keyId).state = 'Disabled';
+    const keyId = aws.fake.state.aliases.get('alias/mission-kms-key') ?? '';
+    aws.fake.find.key(keyId).state = 'Disabled';
     const run = await runInit({ options: firstRunOptions({ webhookUrl: undefined }) });
     expect(run.exitCode).toBe(2);
     expect(String((run.error as Error).message)).toMatch(/^Missing --webhook-url \(or SLACK_WEBHOOK_URL\)/);
@@ -124,7 +124,7 @@ describe('init, re-run (update in place)', () => {
 
   it('a ciphertext that does not decrypt to the URL (e.g. another key) is re-encrypted', async () => {
     await deployed();
-    const fn = aws.fake.state.functions.get('mission-lambda');
+    const fn = aws.fake.find.function('mission-lambda');
     fn.config.Environment.Variables.kmsEncryptedHookUrl = Buffer.from('garbage').toString('base64');
     const run = await runInit();
     expect(run.exitCode).toBe(0);
@@ -178,7 +178,7 @@ describe('init, re-run (update in place)', () => {
 
   it('leaves a resource tagged for another stack as it is, with a warning in the plan', async () => {
     await deployed();
-    const topic = [...aws.fake.state.topics.values()][0];
+    const topic = aws.fake.find.topic('mission-sns');
     topic.tags = { 'alarm-to-slack:stack': 'other' };
     const run = await runInit();
     expect(run.exitCode).toBe(0);

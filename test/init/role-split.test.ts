@@ -6,8 +6,8 @@ import {
   findRole,
   trustPolicy,
 } from '../../src/resources/role.js';
+import { awsError } from '../fake-aws/index.js';
 import { ACCOUNT, REGION, testStackContext } from '../helpers/aws.js';
-import { awsError } from './fake-aws.mjs';
 import { useFakeAws } from './harness.js';
 
 /** The role split init uses to create the role while the key is being created (see steps.ts). */
@@ -64,12 +64,12 @@ describe('ensureRoleTrust / ensureRolePolicies', () => {
       trustPolicy(),
     );
     // Adopted: from now on teardown knows it as this stack's.
-    expect(aws.fake.state.roles.get('mission-lambda-role').tags).toEqual({
+    expect(aws.fake.find.role('mission-lambda-role').tags).toEqual({
       'alarm-to-slack:stack': 'mission',
     });
     await policies.undo?.();
     await trust.undo?.();
-    const role = aws.fake.state.roles.get('mission-lambda-role');
+    const role = aws.fake.find.role('mission-lambda-role');
     expect(role.trust).toBe(otherTrust);
     expect(role.attached).toEqual([]);
     expect(role.inline.size).toBe(0);
@@ -82,6 +82,6 @@ describe('ensureRoleTrust / ensureRolePolicies', () => {
     aws.fake.failAlways('PutRolePolicy', awsError('MalformedPolicyDocumentException', 400, 'bad'));
     await expect(ensureRolePolicies(ctx, undefined, KEY_ARN)).rejects.toThrow('bad');
     expect(aws.inputs('DetachRolePolicy')).toEqual([{ RoleName: 'mission-lambda-role', PolicyArn: BASIC }]);
-    expect(aws.fake.state.roles.get('mission-lambda-role').attached).toEqual([]);
+    expect(aws.fake.find.role('mission-lambda-role').attached).toEqual([]);
   });
 });

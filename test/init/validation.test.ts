@@ -154,7 +154,7 @@ describe('init validates every input before any AWS call (exit 2)', () => {
 
   it('without a webhook URL, a function that exists but holds no encrypted URL is not called missing', async () => {
     await runInit();
-    const fn = aws.fake.state.functions.get('mission-lambda');
+    const fn = aws.fake.find.function('mission-lambda');
     delete fn.config.Environment.Variables.kmsEncryptedHookUrl;
     aws.clearCalls();
     const run = await runInit({ options: firstRunOptions({ webhookUrl: undefined }) });
