@@ -2,9 +2,8 @@
 // in-memory AWS: wall time, and the sequential round trips on the critical path outside waiters (the
 // SDK's GetFunction polls). Runs src/ as modules (bench/modules.mjs); `node bench/init.mjs` runs it alone.
 import { pathToFileURL } from 'node:url';
-import { fakeAws } from '../test/init/fake-aws.mjs';
 import { latencyMocks, median, SDK_CLIENTS } from './lib.mjs';
-import { modules } from './modules.mjs';
+import { fakeAwsModule, modules } from './modules.mjs';
 
 const LATENCY_MS = 50;
 const RUNS = 3;
@@ -16,6 +15,8 @@ const WAITER = /^GetFunction/;
 const module = await modules();
 const { run } = await import(module('commands/init.js'));
 const { createAwsClients } = await import(module('aws/clients.js'));
+const { systemClock } = await import(module('clock.js'));
+const { createFakeAws } = await import(await fakeAwsModule());
 
 /** A silent, non-interactive IO with --json (as in CI). */
 function quietIO() {
@@ -43,7 +44,8 @@ async function initOnce(fake) {
     env: {},
     signal: new AbortController().signal,
     connect: async () => ({ region: REGION, clients: createAwsClients({ region: REGION }) }),
-    sleep: async () => {},
+    // Real time for the durations; backoff sleeps return at once (the fake has no propagation delay).
+    clock: { ...systemClock, sleep: async () => {} },
   };
   const options = {
     webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX',
@@ -66,7 +68,7 @@ export async function bench() {
   const first = [];
   const again = [];
   for (let i = 0; i < RUNS; i++) {
-    const fake = fakeAws({ account: ACCOUNT, region: REGION });
+    const fake = createFakeAws({ account: ACCOUNT, region: REGION });
     first.push(await initOnce(fake));
     again.push(await initOnce(fake));
   }

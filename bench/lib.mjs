@@ -1,10 +1,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 
 // Shared by the benchmarks: statistics, and AWS mocks that add a fixed latency per call and record
@@ -89,4 +91,6 @@ export const SDK_CLIENTS = {
   cloudwatch: CloudWatchClient,
   logs: CloudWatchLogsClient,
   ec2: EC2Client,
+  sqs: SQSClient,
+  eventbridge: EventBridgeClient,
 };

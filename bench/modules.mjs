@@ -28,3 +28,23 @@ export async function modules() {
   await built;
   return (path) => new URL(path, outdir).href;
 }
+
+const fakeOut = new URL('../node_modules/.cache/alarm-to-slack/fake-aws.mjs', import.meta.url);
+let fakeBuilt;
+
+/** The tests' stateful fake AWS (test/fake-aws), built once into one module; returns its file: URL. */
+export async function fakeAwsModule() {
+  fakeBuilt ??= esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['test/fake-aws/index.ts'],
+    bundle: true,
+    packages: 'external',
+    outfile: fileURLToPath(fakeOut),
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  await fakeBuilt;
+  return fakeOut.href;
+}

@@ -102,7 +102,7 @@ function silentIO() {
   };
 }
 
-async function once(run, createAwsClients, plainStyle) {
+async function once(run, createAwsClients, plainStyle, systemClock) {
   const io = { ...silentIO(), style: plainStyle };
   const mocks = latencyMocks(SDK_CLIENTS, LATENCY_MS, answer);
   const started = performance.now();
@@ -114,6 +114,7 @@ async function once(run, createAwsClients, plainStyle) {
         io,
         env: {},
         signal: new AbortController().signal,
+        clock: systemClock,
         connect: async () => ({ region: REGION, clients: createAwsClients({ region: REGION }) }),
       },
     );
@@ -131,9 +132,10 @@ export async function bench({ runs = 5 } = {}) {
   const { run } = await import(module('commands/teardown.js'));
   const { createAwsClients } = await import(module('aws/clients.js'));
   const plainStyle = (await import(module('io/style.js'))).createStyle(false);
-  await once(run, createAwsClients, plainStyle); // warm the module cache
+  const { systemClock } = await import(module('clock.js'));
+  await once(run, createAwsClients, plainStyle, systemClock); // warm the module cache
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(await once(run, createAwsClients, plainStyle));
+  for (let i = 0; i < runs; i++) samples.push(await once(run, createAwsClients, plainStyle, systemClock));
   const depth = Math.max(...samples.map((s) => s.depth));
   return [
     {

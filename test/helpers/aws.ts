@@ -6,6 +6,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients.js';
@@ -28,7 +29,8 @@ export function mockAws() {
     cloudwatch: mockClient(CloudWatchClient),
     logs: mockClient(CloudWatchLogsClient),
     ec2: mockClient(EC2Client),
-    events: mockClient(EventBridgeClient),
+    sqs: mockClient(SQSClient),
+    eventbridge: mockClient(EventBridgeClient),
   };
   return {
     ...mocks,

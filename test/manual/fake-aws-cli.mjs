@@ -1,5 +1,5 @@
 // @ts-nocheck: a plain-JS developer harness over src/ built as modules (bench/modules.mjs).
-// A developer's harness: the CLI against the in-memory fake AWS of test/init, with a small latency per call,
+// A developer's harness: the CLI against the tests' stateful fake AWS (test/fake-aws), with a small latency per call,
 // so that the whole flow (prompts, spinners, plan, steps, summary) can be tried in a real terminal without
 // any AWS account and without any network. It runs src/ as modules, not the bundle: the bundle has its own
 // copy of the SDK, which the mocks below (on node_modules' SDK clients) would not reach. Commands run one
@@ -8,34 +8,21 @@
 //   node test/manual/fake-aws-cli.mjs init --then test --then status --then teardown
 //
 // The fake account has two running instances to pick from. Nothing here is shipped or run by CI.
-import { fakeAws } from '../init/fake-aws.mjs';
-
 process.env.AWS_REGION ??= 'ap-northeast-2';
 process.env.AWS_ACCESS_KEY_ID = 'fake';
 process.env.AWS_SECRET_ACCESS_KEY = 'fake';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-const fake = fakeAws({ account: '123456789012', region: process.env.AWS_REGION });
-fake.state.instances.push(
-  { id: 'i-0a1b2c3d4e5f60718', name: 'bastion', type: 't3.micro' },
-  { id: 'i-0fedcba9876543210', name: 'web-1', type: 't3.small' },
-);
-/** What the fake of test/init does not model (it serves init): a day of metrics, empty log searches. */
-const extra = {
-  GetMetricDataCommand: (input) => ({
-    MetricDataResults: input.MetricDataQueries.map((q) => ({
-      Id: q.Id,
-      Values: q.Id.includes('rr') ? [0] : [3],
-    })),
-  }),
-};
-const { latencyMocks, SDK_CLIENTS } = await import(new URL('../../bench/lib.mjs', import.meta.url).href);
-latencyMocks(SDK_CLIENTS, Number(process.env.FAKE_AWS_LATENCY_MS ?? 120), (client, name, input) =>
-  extra[name] ? extra[name](input) : fake.answer(client, name, input),
-);
-
 // Loaded by URL so that the type-checker does not pull the built JS into the project.
-const { modules } = await import(new URL('../../bench/modules.mjs', import.meta.url).href);
+const { fakeAwsModule, modules } = await import(new URL('../../bench/modules.mjs', import.meta.url).href);
+const { createFakeAws, installFakeAws } = await import(await fakeAwsModule());
+const fake = createFakeAws({ account: '123456789012', region: process.env.AWS_REGION, clock: Date.now });
+fake.state.instances.push(
+  { id: 'i-0a1b2c3d4e5f60718', name: 'bastion', type: 't3.micro', state: 'running' },
+  { id: 'i-0fedcba9876543210', name: 'web-1', type: 't3.small', state: 'running' },
+);
+installFakeAws(fake, { latencyMs: Number(process.env.FAKE_AWS_LATENCY_MS ?? 120) });
+
 const { main } = await import((await modules())('cli.js'));
 const runs = [[]];
 for (const arg of process.argv.slice(2)) {

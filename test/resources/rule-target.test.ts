@@ -27,20 +27,20 @@ const OUR_TARGET = { Id: 'mission-lambda', Arn: FN_ARN };
 
 describe('ensureRuleTarget', () => {
   it('targets the function on a new rule; undo removes exactly our target', async () => {
-    mocks.events.on(PutTargetsCommand).resolves(OK);
-    mocks.events.on(RemoveTargetsCommand).resolves(OK);
+    mocks.eventbridge.on(PutTargetsCommand).resolves(OK);
+    mocks.eventbridge.on(RemoveTargetsCommand).resolves(OK);
     const { ctx } = testStackContext();
     const result = await ensureRuleTarget(ctx, undefined);
     expect(result).toMatchObject({ change: 'created', value: { id: 'mission-lambda' } });
     expect(sent()).toEqual([['PutTargets', { Rule: RULE, Targets: [OUR_TARGET] }]]);
-    mocks.events.resetHistory();
+    mocks.eventbridge.resetHistory();
     await result.undo?.();
     expect(sent()).toEqual([['RemoveTargets', { Rule: RULE, Ids: ['mission-lambda'] }]]);
   });
 
   it('adds ours next to a target someone else added, and never touches theirs', async () => {
-    mocks.events.on(PutTargetsCommand).resolves(OK);
-    mocks.events.on(RemoveTargetsCommand).resolves(OK);
+    mocks.eventbridge.on(PutTargetsCommand).resolves(OK);
+    mocks.eventbridge.on(RemoveTargetsCommand).resolves(OK);
     const { ctx } = testStackContext();
     const result = await ensureRuleTarget(ctx, [otherTarget]);
     expect(result.change).toBe('created');
@@ -63,18 +63,18 @@ describe('ensureRuleTarget', () => {
   });
 
   it('points our target back at the function, and the undo puts the previous one back as it was', async () => {
-    mocks.events.on(PutTargetsCommand).resolves(OK);
+    mocks.eventbridge.on(PutTargetsCommand).resolves(OK);
     const { ctx } = testStackContext();
     const previous = { Id: 'mission-lambda', Arn: QUEUE_ARN, Input: '{"x":1}' };
     const result = await ensureRuleTarget(ctx, [{ id: 'mission-lambda', arn: QUEUE_ARN, raw: previous }]);
     expect(result.change).toBe('updated');
-    mocks.events.resetHistory();
+    mocks.eventbridge.resetHistory();
     await result.undo?.();
     expect(sent()).toEqual([['PutTargets', { Rule: RULE, Targets: [previous] }]]);
   });
 
   it('replaces our target when it rewrites the event (InputTransformer): the notifier needs it as is', async () => {
-    mocks.events.on(PutTargetsCommand).resolves(OK);
+    mocks.eventbridge.on(PutTargetsCommand).resolves(OK);
     const { ctx } = testStackContext();
     const raw = { ...OUR_TARGET, InputTransformer: { InputTemplate: '"<name>"' } };
     const result = await ensureRuleTarget(ctx, [{ ...ourTarget, raw }]);
@@ -83,7 +83,7 @@ describe('ensureRuleTarget', () => {
   });
 
   it('treats a 200 answer with FailedEntryCount > 0 as the error it is', async () => {
-    mocks.events.on(PutTargetsCommand).resolves({
+    mocks.eventbridge.on(PutTargetsCommand).resolves({
       FailedEntryCount: 1,
       FailedEntries: [
         {
@@ -101,14 +101,14 @@ describe('ensureRuleTarget', () => {
   });
 
   it('lets PutTargets on a missing rule fail with AWS’s message', async () => {
-    mocks.events.on(PutTargetsCommand).rejects(noRule());
+    mocks.eventbridge.on(PutTargetsCommand).rejects(noRule());
     const { ctx } = testStackContext();
     await expect(ensureRuleTarget(ctx, undefined)).rejects.toThrow(NO_RULE);
   });
 
   it('undo is a no-op when the rule is gone, and fails on a refused entry', async () => {
-    mocks.events.on(PutTargetsCommand).resolves(OK);
-    mocks.events
+    mocks.eventbridge.on(PutTargetsCommand).resolves(OK);
+    mocks.eventbridge
       .on(RemoveTargetsCommand)
       .rejectsOnce(noRule())
       .resolves({
@@ -123,9 +123,9 @@ describe('ensureRuleTarget', () => {
 });
 describe('removeRule', () => {
   it('removes every target (ours and others) before DeleteRule, which AWS refuses while targets remain', async () => {
-    mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [ourTarget.raw, otherTarget.raw] });
-    mocks.events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
-    mocks.events.on(DeleteRuleCommand).resolves({});
+    mocks.eventbridge.on(ListTargetsByRuleCommand).resolves({ Targets: [ourTarget.raw, otherTarget.raw] });
+    mocks.eventbridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
+    mocks.eventbridge.on(DeleteRuleCommand).resolves({});
     const { ctx } = testStackContext();
     await removeRule(ctx);
     expect(sent()).toEqual([
@@ -136,15 +136,15 @@ describe('removeRule', () => {
   });
 
   it('is a no-op when the rule is gone', async () => {
-    mocks.events.on(ListTargetsByRuleCommand).rejects(noRule());
+    mocks.eventbridge.on(ListTargetsByRuleCommand).rejects(noRule());
     const { ctx } = testStackContext();
     await expect(removeRule(ctx)).resolves.toBeUndefined();
     expect(sent().map(([name]) => name)).toEqual(['ListTargetsByRule']);
   });
 
   it('surfaces AWS’s refusal when a target was added meanwhile', async () => {
-    mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
-    mocks.events
+    mocks.eventbridge.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
+    mocks.eventbridge
       .on(DeleteRuleCommand)
       .rejects(awsError('ValidationException', 400, "Rule can't be deleted since it has targets."));
     const { ctx } = testStackContext();
@@ -153,8 +153,8 @@ describe('removeRule', () => {
   });
 
   it('stops before DeleteRule when RemoveTargets answers 200 with a failed entry', async () => {
-    mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [ourTarget.raw] });
-    mocks.events.on(RemoveTargetsCommand).resolves({
+    mocks.eventbridge.on(ListTargetsByRuleCommand).resolves({ Targets: [ourTarget.raw] });
+    mocks.eventbridge.on(RemoveTargetsCommand).resolves({
       FailedEntryCount: 1,
       FailedEntries: [
         { TargetId: 'mission-lambda', ErrorCode: 'ConcurrentModificationException', ErrorMessage: 'busy' },
@@ -165,17 +165,19 @@ describe('removeRule', () => {
       name: 'ConcurrentModificationException',
       message: 'RemoveTargets of target mission-lambda: busy',
     });
-    expect(mocks.events.commandCalls(DeleteRuleCommand)).toHaveLength(0);
+    expect(mocks.eventbridge.commandCalls(DeleteRuleCommand)).toHaveLength(0);
   });
 
   it('removes targets 10 a request (RemoveTargets takes at most 10 Ids)', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => `t${i}`);
-    mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: ids.map((Id) => ({ Id, Arn: FN_ARN })) });
-    mocks.events.on(RemoveTargetsCommand).resolves({});
-    mocks.events.on(DeleteRuleCommand).resolves({});
+    mocks.eventbridge
+      .on(ListTargetsByRuleCommand)
+      .resolves({ Targets: ids.map((Id) => ({ Id, Arn: FN_ARN })) });
+    mocks.eventbridge.on(RemoveTargetsCommand).resolves({});
+    mocks.eventbridge.on(DeleteRuleCommand).resolves({});
     const { ctx } = testStackContext();
     await removeRule(ctx);
-    expect(mocks.events.commandCalls(RemoveTargetsCommand).map((c) => c.args[0].input.Ids)).toEqual([
+    expect(mocks.eventbridge.commandCalls(RemoveTargetsCommand).map((c) => c.args[0].input.Ids)).toEqual([
       ids.slice(0, 10),
       ids.slice(10),
     ]);

@@ -45,7 +45,7 @@ describe('findRule', () => {
   it('describes the rule, lists every page of targets and its tags, at once', async () => {
     const flight = inFlight();
     const pages: unknown[] = [];
-    mocks.events.on(DescribeRuleCommand).callsFake(
+    mocks.eventbridge.on(DescribeRuleCommand).callsFake(
       flight.slow({
         Name: RULE,
         Arn: RULE_ARN,
@@ -55,29 +55,29 @@ describe('findRule', () => {
         EventBusName: 'default',
       }),
     );
-    mocks.events.on(ListTargetsByRuleCommand).callsFake(async (input: { NextToken?: string }) => {
+    mocks.eventbridge.on(ListTargetsByRuleCommand).callsFake(async (input: { NextToken?: string }) => {
       pages.push({ ...input });
       if (input.NextToken) return { Targets: [otherTarget.raw] };
       return flight.slow({ Targets: [ourTarget.raw], NextToken: 'page-2' })();
     });
-    mocks.events
+    mocks.eventbridge
       .on(ListTagsForResourceCommand)
       .callsFake(flight.slow({ Tags: [{ Key: TAG, Value: 'mission' }] }));
     const { ctx } = testStackContext();
     expect(await findRule(ctx)).toEqual(foundRule({ targets: [ourTarget, otherTarget] }));
     expect(flight.max).toBe(3); // one round trip (then the second page of targets)
-    expect(mocks.events.commandCalls(DescribeRuleCommand)[0]?.args[0].input).toEqual({ Name: RULE });
+    expect(mocks.eventbridge.commandCalls(DescribeRuleCommand)[0]?.args[0].input).toEqual({ Name: RULE });
     expect(pages).toEqual([{ Rule: RULE }, { Rule: RULE, NextToken: 'page-2' }]);
-    expect(mocks.events.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({
+    expect(mocks.eventbridge.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({
       ResourceARN: RULE_ARN,
     });
   });
 
   it('reads no filter from a pattern of another shape, but keeps the pattern as it is', async () => {
     const pattern = '{"source":["aws.cloudwatch"]}';
-    mocks.events.on(DescribeRuleCommand).resolves({ Name: RULE, Arn: RULE_ARN, EventPattern: pattern });
-    mocks.events.on(ListTargetsByRuleCommand).resolves({});
-    mocks.events.on(ListTagsForResourceCommand).resolves({});
+    mocks.eventbridge.on(DescribeRuleCommand).resolves({ Name: RULE, Arn: RULE_ARN, EventPattern: pattern });
+    mocks.eventbridge.on(ListTargetsByRuleCommand).resolves({});
+    mocks.eventbridge.on(ListTagsForResourceCommand).resolves({});
     const { ctx } = testStackContext();
     expect(await findRule(ctx)).toMatchObject({
       eventPattern: pattern,
@@ -88,17 +88,17 @@ describe('findRule', () => {
   });
 
   it('is undefined when EventBridge says the rule does not exist', async () => {
-    mocks.events.on(DescribeRuleCommand).rejects(noRule());
-    mocks.events.on(ListTargetsByRuleCommand).rejects(noRule());
-    mocks.events.on(ListTagsForResourceCommand).rejects(noRule());
+    mocks.eventbridge.on(DescribeRuleCommand).rejects(noRule());
+    mocks.eventbridge.on(ListTargetsByRuleCommand).rejects(noRule());
+    mocks.eventbridge.on(ListTagsForResourceCommand).rejects(noRule());
     const { ctx } = testStackContext();
     expect(await findRule(ctx)).toBeUndefined();
   });
 
   it('surfaces AccessDenied from any of the three calls', async () => {
-    mocks.events.on(DescribeRuleCommand).resolves({ Name: RULE, Arn: RULE_ARN, EventPattern: PATTERN });
-    mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
-    mocks.events
+    mocks.eventbridge.on(DescribeRuleCommand).resolves({ Name: RULE, Arn: RULE_ARN, EventPattern: PATTERN });
+    mocks.eventbridge.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
+    mocks.eventbridge
       .on(ListTagsForResourceCommand)
       .rejects(
         awsError('AccessDeniedException', 400, 'not authorized to perform: events:ListTagsForResource'),
@@ -179,14 +179,14 @@ describe('planRule', () => {
 
 describe('ensureRule', () => {
   it('creates the rule with its pattern, ENABLED, a description and the stack tag; undo removes targets, then it', async () => {
-    mocks.events.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
-    mocks.events.on(ListTargetsByRuleCommand).resolves({ Targets: [ourTarget.raw] });
-    mocks.events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
-    mocks.events.on(DeleteRuleCommand).resolves({});
+    mocks.eventbridge.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
+    mocks.eventbridge.on(ListTargetsByRuleCommand).resolves({ Targets: [ourTarget.raw] });
+    mocks.eventbridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
+    mocks.eventbridge.on(DeleteRuleCommand).resolves({});
     const { ctx } = testStackContext();
     const result = await ensureRule(ctx, undefined, { states: ['OK', 'ALARM'], prefix: 'prod-' });
     expect(result).toMatchObject({ change: 'created', value: { arn: RULE_ARN } });
-    const input = mocks.events.commandCalls(PutRuleCommand)[0]?.args[0].input;
+    const input = mocks.eventbridge.commandCalls(PutRuleCommand)[0]?.args[0].input;
     expect(input).toEqual({
       Name: RULE,
       EventPattern:
@@ -200,7 +200,7 @@ describe('ensureRule', () => {
       'detail-type': ['CloudWatch Alarm State Change'],
       detail: { state: { value: ['ALARM', 'OK'] }, alarmName: [{ prefix: 'prod-' }] },
     });
-    mocks.events.resetHistory();
+    mocks.eventbridge.resetHistory();
     await result.undo?.();
     expect(sent()).toEqual([
       ['ListTargetsByRule', { Rule: RULE }],
@@ -220,7 +220,7 @@ describe('ensureRule', () => {
   });
 
   it('rewrites a changed rule without Tags (PutRule ignores them on an update); undo puts every field back', async () => {
-    mocks.events.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
+    mocks.eventbridge.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
     const { ctx } = testStackContext();
     const found = foundRule({ state: 'DISABLED', description: 'by hand' });
     const old = {
@@ -241,7 +241,7 @@ describe('ensureRule', () => {
         },
       ],
     ]);
-    mocks.events.resetHistory();
+    mocks.eventbridge.resetHistory();
     await result.undo?.();
     expect(sent()).toEqual([
       [
@@ -259,9 +259,9 @@ describe('ensureRule', () => {
   });
 
   it('tags an untagged rule (TagResource) after the PutRule, and the undo reverses both', async () => {
-    mocks.events.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
-    mocks.events.on(TagResourceCommand).resolves({});
-    mocks.events.on(UntagResourceCommand).resolves({});
+    mocks.eventbridge.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
+    mocks.eventbridge.on(TagResourceCommand).resolves({});
+    mocks.eventbridge.on(UntagResourceCommand).resolves({});
     const { ctx } = testStackContext();
     const result = await ensureRule(ctx, foundRule({ tags: { team: 'ops' }, state: 'DISABLED' }), ALARM_OK);
     expect(sent().map(([name]) => name)).toEqual(['PutRule', 'TagResource']);
@@ -269,7 +269,7 @@ describe('ensureRule', () => {
       'TagResource',
       { ResourceARN: RULE_ARN, Tags: [{ Key: TAG, Value: 'mission' }] },
     ]);
-    mocks.events.resetHistory();
+    mocks.eventbridge.resetHistory();
     await result.undo?.();
     expect(sent()).toEqual([
       ['UntagResource', { ResourceARN: RULE_ARN, TagKeys: [TAG] }],
@@ -278,8 +278,8 @@ describe('ensureRule', () => {
   });
 
   it('a failing TagResource reverts the PutRule made before it, or says what is left when that fails too', async () => {
-    mocks.events.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
-    mocks.events
+    mocks.eventbridge.on(PutRuleCommand).resolves({ RuleArn: RULE_ARN });
+    mocks.eventbridge
       .on(TagResourceCommand)
       .rejects(awsError('AccessDeniedException', 400, 'no events:TagResource'));
     const { ctx } = testStackContext();
@@ -287,16 +287,16 @@ describe('ensureRule', () => {
     await expect(ensureRule(ctx, found, ALARM_OK)).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
-    expect(mocks.events.commandCalls(PutRuleCommand).map((c) => c.args[0].input.State)).toEqual([
+    expect(mocks.eventbridge.commandCalls(PutRuleCommand).map((c) => c.args[0].input.State)).toEqual([
       'ENABLED',
       'DISABLED',
     ]);
-    mocks.events.reset();
-    mocks.events
+    mocks.eventbridge.reset();
+    mocks.eventbridge
       .on(PutRuleCommand)
       .resolvesOnce({ RuleArn: RULE_ARN })
       .rejects(awsError('ConcurrentModificationException', 400, 'concurrent'));
-    mocks.events
+    mocks.eventbridge
       .on(TagResourceCommand)
       .rejects(awsError('AccessDeniedException', 400, 'no events:TagResource'));
     const error = await ensureRule(ctx, found, ALARM_OK).catch((e: unknown) => e);
