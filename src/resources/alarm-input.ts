@@ -142,8 +142,6 @@ export interface InputOf {
 }
 export type AlarmInput = { [K in AlarmKind]: { kind: K; input: InputOf[K] } }[AlarmKind];
 
-const ACTION_LISTS = ['OKActions', 'AlarmActions', 'InsufficientDataActions'] as const;
-
 function shapeOf(alarm: MetricAlarm): MetricShape {
   if (alarm.EvaluationCriteria !== undefined) return 'promql';
   // DescribeAlarms may answer `Metrics: []` for a single-metric alarm: only a non-empty array counts.
@@ -187,9 +185,8 @@ function copyFields<D extends object>(
     // A copy: changing the input (adding a topic) must never change the described alarm.
     if (source[key] !== undefined) out[key] = structuredClone(source[key]);
   }
-  // PutMetricAlarm / PutCompositeAlarm replace the lists: an absent list and [] both mean no action, and
-  // [] keeps "add a topic, then remove it" an exact round trip.
-  for (const list of ACTION_LISTS) out[list] ??= [];
+  // An absent action list stays absent: on a Put… it means "no actions", as [] does (the call replaces
+  // the whole configuration; Terraform's provider omits empty lists to clear them).
   return out;
 }
 

@@ -57,13 +57,11 @@ describe('metricAlarmInput', () => {
     } satisfies PutMetricAlarmInput);
   });
 
-  it('re-sends a p99 alarm: ExtendedStatistic, low-sample setting, disabled actions; absent lists as [] and TreatMissingData as missing', () => {
+  it('re-sends a p99 alarm: ExtendedStatistic, low-sample setting, disabled actions; absent lists stay absent, TreatMissingData says missing', () => {
     expect(metricAlarmInput(albP99())).toStrictEqual({
       AlarmName: 'web-alb-p99-latency',
       ActionsEnabled: false,
-      OKActions: [],
       AlarmActions: [OPS_ARN],
-      InsufficientDataActions: [],
       MetricName: 'TargetResponseTime',
       Namespace: 'AWS/ApplicationELB',
       ExtendedStatistic: 'p99',

@@ -7,6 +7,7 @@ import {
   withTopic,
 } from '../../src/resources/alarm-topic.js';
 import {
+  alb5xxAnomaly,
   albP99,
   lambdaErrorRate,
   OPS_ARN,
@@ -80,8 +81,8 @@ describe('withoutTopic', () => {
   it('restores the original input exactly after withTopic, for every kind', () => {
     for (const original of [
       metricAlarmInput(rdsStorage()),
-      metricAlarmInput(albP99()),
       metricAlarmInput(lambdaErrorRate()),
+      metricAlarmInput(alb5xxAnomaly()),
       compositeAlarmInput(serviceDegraded()),
     ]) {
       const added = withTopic(original, TOPIC_ARN, ['ALARM', 'OK', 'INSUFFICIENT_DATA']);
@@ -91,6 +92,15 @@ describe('withoutTopic', () => {
         changed: ['ALARM', 'OK', 'INSUFFICIENT_DATA'],
       });
     }
+  });
+
+  it('leaves [] where withTopic created a list DescribeAlarms had not shown (both mean no actions)', () => {
+    const original = metricAlarmInput(albP99());
+    expect(original).not.toHaveProperty('OKActions');
+    const added = withTopic(original, TOPIC_ARN, ['ALARM', 'OK']);
+    if (!added.ok) throw added.error;
+    expect(added.input.OKActions).toEqual([TOPIC_ARN]);
+    expect(withoutTopic(added.input, TOPIC_ARN).input).toStrictEqual({ ...original, OKActions: [] });
   });
 
   it('removes only that ARN (not one it is a prefix of), from every list, keeping the order of the rest', () => {
