@@ -170,6 +170,11 @@ function refuseUnknownMembers(name: string, alarm: MetricAlarm): void {
   }
 }
 
+/**
+ * The fields the rules send for this shape, as they are. A field the alarm does not have stays absent, an
+ * empty action list too: on a Put… both mean "none" (the call replaces the whole configuration, and
+ * Terraform's provider clears a list by omitting it).
+ */
 function copyFields<D extends object>(
   alarm: D,
   rules: Record<string, Sent<D> | Excluded>,
@@ -185,8 +190,6 @@ function copyFields<D extends object>(
     // A copy: changing the input (adding a topic) must never change the described alarm.
     if (source[key] !== undefined) out[key] = structuredClone(source[key]);
   }
-  // An absent action list stays absent: on a Put… it means "no actions", as [] does (the call replaces
-  // the whole configuration; Terraform's provider omits empty lists to clear them).
   return out;
 }
 

@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 
 /** The three states an alarm can notify on, and the action list of each. */
 export type ActionState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
-export const ACTION_LIST = {
+const ACTION_LIST = {
   ALARM: 'AlarmActions',
   OK: 'OKActions',
   INSUFFICIENT_DATA: 'InsufficientDataActions',

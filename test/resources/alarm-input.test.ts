@@ -9,9 +9,11 @@ import { describe, expect, it } from 'vitest';
 import {
   alarmInput,
   COMPOSITE_FIELDS,
+  COMPOSITE_OUTPUT_ONLY,
   compositeAlarmInput,
   type FieldRules,
   METRIC_FIELDS,
+  METRIC_OUTPUT_ONLY,
   metricAlarmInput,
 } from '../../src/resources/alarm-input.js';
 import {
@@ -144,13 +146,19 @@ describe('metricAlarmInput', () => {
     } satisfies PutMetricAlarmInput);
   });
 
-  it('never sends Tags, state, reasons, timestamps, the ARN or EvaluationState', () => {
-    const input = metricAlarmInput({ ...lambdaErrorRate(), EvaluationState: 'EVALUATION_ERROR' });
-    for (const key of ['Tags', 'AlarmArn', 'StateValue', 'StateReason', 'StateReasonData', 'EvaluationState'])
+  it('never sends Tags, nor any output-only field (state, reasons, timestamps, the ARN, EvaluationState)', () => {
+    const alarm: MetricAlarm = { ...lambdaErrorRate(), EvaluationState: 'EVALUATION_ERROR' };
+    const input = metricAlarmInput(alarm);
+    expect(input).not.toHaveProperty('Tags');
+    for (const key of Object.keys(METRIC_OUTPUT_ONLY)) {
+      expect(alarm).toHaveProperty(key);
       expect(input).not.toHaveProperty(key);
-    expect(input).not.toHaveProperty('AlarmConfigurationUpdatedTimestamp');
-    expect(input).not.toHaveProperty('StateUpdatedTimestamp');
-    expect(input).not.toHaveProperty('StateTransitionedTimestamp');
+    }
+    const composite = compositeAlarmInput(serviceDegraded());
+    for (const key of Object.keys(COMPOSITE_OUTPUT_ONLY)) {
+      expect(serviceDegraded()).toHaveProperty(key);
+      expect(composite).not.toHaveProperty(key);
+    }
   });
 
   it('copies: changing the input leaves the described alarm as it was', () => {
