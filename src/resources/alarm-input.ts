@@ -171,9 +171,9 @@ function refuseUnknownMembers(name: string, alarm: MetricAlarm): void {
 }
 
 /**
- * The fields the rules send for this shape, as they are. A field the alarm does not have stays absent, an
- * empty action list too: on a Put… both mean "none" (the call replaces the whole configuration, and
- * Terraform's provider clears a list by omitting it).
+ * The fields the rules send for this shape, as they are; one the alarm does not have stays absent. For an
+ * action list, absent and [] both mean "none" on a Put… (the call replaces the whole configuration, and
+ * Terraform's provider clears a list by omitting it), so neither is turned into the other.
  */
 function copyFields<D extends object>(
   alarm: D,
