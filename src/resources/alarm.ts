@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { isNotFound } from '../errors.js';
 import { STACK_TAG } from '../names.js';
+import { metricAlarmInput } from './alarm-input.js';
 import { applyInOrder, type Write } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
@@ -161,39 +162,12 @@ export function planAlarm(ctx: StackContext, found: AlarmFound | undefined, desi
   return withTagPlan(planned, found.tags, ctx.names.stack);
 }
 
-const RESTORABLE = [
-  'AlarmDescription',
-  'ActionsEnabled',
-  'OKActions',
-  'AlarmActions',
-  'InsufficientDataActions',
-  'MetricName',
-  'Namespace',
-  'Statistic',
-  'ExtendedStatistic',
-  'Dimensions',
-  'Period',
-  'Unit',
-  'EvaluationPeriods',
-  'DatapointsToAlarm',
-  'Threshold',
-  'ComparisonOperator',
-  'TreatMissingData',
-  'EvaluateLowSampleCountPercentile',
-  'Metrics',
-  'ThresholdMetricId',
-  'EvaluationWindow',
-  'WarmUpConfiguration',
-  'EvaluationCriteria',
-  'EvaluationInterval',
-  'ActionConfiguration',
-] as const satisfies ReadonlyArray<keyof PutMetricAlarmInput & keyof MetricAlarm>;
-
-/** The PutMetricAlarm input that recreates an alarm exactly as DescribeAlarms showed it. */
+/**
+ * The PutMetricAlarm input that recreates an alarm exactly as DescribeAlarms showed it: the one lossless
+ * builder (alarm-input.ts), which also serves `connect` for other people's alarms.
+ */
 function previousAlarmInput(name: string, raw: MetricAlarm): PutMetricAlarmInput {
-  const input: Record<string, unknown> = { AlarmName: name };
-  for (const key of RESTORABLE) if (raw[key] !== undefined) input[key] = raw[key];
-  return input as unknown as PutMetricAlarmInput;
+  return metricAlarmInput({ ...raw, AlarmName: name });
 }
 
 /** The previous alarm: exactly its raw configuration, or (without it) the fields we know. */
