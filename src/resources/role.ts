@@ -20,48 +20,19 @@ import { STACK_TAG } from '../names.js';
 import { applyAll, type Write } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { parsePolicy, samePolicy } from './policy-document.js';
+import { decryptPolicy, type PolicyDocument, queuePolicy, trustPolicy } from './role-policies.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
-
-interface PolicyDocument {
-  Version: '2012-10-17';
-  Statement: Array<Record<string, unknown>>;
-}
 
 export interface RoleFound {
   arn: string;
   trustPolicy: PolicyDocument | undefined;
   attachedPolicyArns: string[];
   inlinePolicyNames: string[];
-  /** Our inline policy's document, when present. */
+  /** Our inline kms:Decrypt policy's document, when present. */
   decryptPolicy: PolicyDocument | undefined;
+  /** Our inline policy on the undelivered-alert queue, when present. */
+  queuePolicy: PolicyDocument | undefined;
   tags: Tags;
-}
-
-export function trustPolicy(): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ],
-  };
-}
-
-/** kms:Decrypt on the key ARN only, StringEquals kms:EncryptionContext:LambdaFunctionName = function name. */
-export function decryptPolicy(ctx: StackContext, keyArn: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DecryptSlackWebhookUrl',
-        Effect: 'Allow',
-        Action: 'kms:Decrypt',
-        Resource: keyArn,
-        Condition: {
-          StringEquals: { 'kms:EncryptionContext:LambdaFunctionName': ctx.names.functionName },
-        },
-      },
-    ],
-  };
 }
 
 function roleDescription(stack: string): string {
@@ -75,11 +46,12 @@ function roleDescription(stack: string): string {
 export async function findRole(ctx: StackContext): Promise<RoleFound | undefined> {
   const RoleName = ctx.names.role;
   const iam = ctx.clients.get(IAMClient);
-  const [role, attached, inline, ours] = await Promise.allSettled([
+  const [role, attached, inline, ours, queue] = await Promise.allSettled([
     iam.send(new GetRoleCommand({ RoleName })),
     listAttached(ctx),
     listInline(ctx),
     iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policy })),
+    iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.queuePolicy })),
   ]);
   if (role.status === 'rejected') {
     if (isNotFound(role.reason)) return undefined;
@@ -91,16 +63,18 @@ export async function findRole(ctx: StackContext): Promise<RoleFound | undefined
       throw r.reason;
     }
   }
-  if (ours.status === 'rejected' && !isNotFound(ours.reason)) throw ours.reason;
+  for (const r of [ours, queue]) if (r.status === 'rejected' && !isNotFound(r.reason)) throw r.reason;
   const tags: Tags = {};
   for (const t of role.value.Role?.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
   const doc = ours.status === 'fulfilled' ? ours.value.PolicyDocument : undefined;
+  const queueDoc = queue.status === 'fulfilled' ? queue.value.PolicyDocument : undefined;
   return {
     arn: role.value.Role?.Arn ?? ctx.arns.roleArn,
     trustPolicy: parsePolicy<PolicyDocument>(role.value.Role?.AssumeRolePolicyDocument),
     attachedPolicyArns: attached.status === 'fulfilled' ? attached.value : [],
     inlinePolicyNames: inline.status === 'fulfilled' ? inline.value : [],
     decryptPolicy: parsePolicy<PolicyDocument>(doc),
+    queuePolicy: parsePolicy<PolicyDocument>(queueDoc),
     tags,
   };
 }
@@ -140,6 +114,7 @@ export function planRole(
     changes.push('AWSLambdaBasicExecutionRole attachment');
   if (keyArn === undefined || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn)))
     changes.push('kms:Decrypt policy');
+  if (!samePolicy(found.queuePolicy, queuePolicy(ctx))) changes.push('undelivered-alert queue policy');
   const planned: PlanItem = changes.length
     ? { ...item, action: 'update', changes }
     : { ...item, action: 'unchanged' };
@@ -172,14 +147,14 @@ function trustWrites(ctx: StackContext, found: RoleFound): Write[] {
   return writes;
 }
 
-/** The policies' writes: the managed attachment and the inline kms:Decrypt policy, where they differ. */
+/**
+ * The policies' writes: the managed attachment and each inline policy (kms:Decrypt, the queue), where
+ * they differ; an inline policy's undo puts its previous document back, or deletes one that was not there.
+ */
 function policyWrites(ctx: StackContext, found: RoleFound | undefined, keyArn: string): Write[] {
   const iam = ctx.clients.get(IAMClient);
   const RoleName = ctx.names.role;
   const PolicyArn = ctx.arns.basicExecutionPolicyArn;
-  const PolicyName = ctx.names.policy;
-  const putDecrypt = (doc: PolicyDocument) =>
-    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
   const writes: Write[] = [];
   if (!found?.attachedPolicyArns.includes(PolicyArn)) {
     writes.push({
@@ -187,12 +162,18 @@ function policyWrites(ctx: StackContext, found: RoleFound | undefined, keyArn: s
       undo: () => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
     });
   }
-  if (!found || !samePolicy(found.decryptPolicy, decryptPolicy(ctx, keyArn))) {
-    const previous = found?.decryptPolicy;
+  const inline = [
+    { PolicyName: ctx.names.policy, desired: decryptPolicy(ctx, keyArn), previous: found?.decryptPolicy },
+    { PolicyName: ctx.names.queuePolicy, desired: queuePolicy(ctx), previous: found?.queuePolicy },
+  ];
+  for (const { PolicyName, desired, previous } of inline) {
+    if (found && samePolicy(previous, desired)) continue;
+    const put = (doc: PolicyDocument) =>
+      iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify(doc) }));
     writes.push({
-      run: () => putDecrypt(decryptPolicy(ctx, keyArn)),
+      run: () => put(desired),
       undo: () =>
-        previous ? putDecrypt(previous) : iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
+        previous ? put(previous) : iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })),
     });
   }
   return writes;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, samePolicy } from '../../src/resources/policy-document.js';
-import { decryptPolicy, trustPolicy } from '../../src/resources/role.js';
+import { decryptPolicy, trustPolicy } from '../../src/resources/role-policies.js';
 import { testStackContext } from '../helpers/aws.js';
 import { EXPECTED_TRUST, expectedDecrypt, KEY_ARN, OTHER_KEY_ARN } from './role-fixtures.js';
 

@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StackContext } from '../../src/resources/context.js';
 import { ensureRolePolicies, ensureRoleTrust, type RoleFound } from '../../src/resources/role.js';
+import { queuePolicy } from '../../src/resources/role-policies.js';
 import { mockAws, testStackContext } from '../helpers/aws.js';
 import { awsError } from './fakes.js';
 import {
@@ -63,14 +64,24 @@ describe('ensureRoleTrust, then ensureRolePolicies (init’s role steps)', () =>
       RoleName: 'mission-lambda-role',
       PolicyArn: BASIC,
     });
-    expect(parsed(mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input, 'PolicyDocument')).toEqual({
-      RoleName: 'mission-lambda-role',
-      PolicyName: 'mission-kms-decrypt',
-      PolicyDocument: expectedDecrypt(KEY_ARN),
-    });
+    expect(
+      mocks.iam.commandCalls(PutRolePolicyCommand).map((c) => parsed(c.args[0].input, 'PolicyDocument')),
+    ).toEqual([
+      {
+        RoleName: 'mission-lambda-role',
+        PolicyName: 'mission-kms-decrypt',
+        PolicyDocument: expectedDecrypt(KEY_ARN),
+      },
+      {
+        RoleName: 'mission-lambda-role',
+        PolicyName: 'mission-undelivered-queue',
+        PolicyDocument: queuePolicy(ctx),
+      },
+    ]);
     expect(writeCalls().map(([n]) => n)).toEqual([
       'CreateRoleCommand',
       'AttachRolePolicyCommand',
+      'PutRolePolicyCommand',
       'PutRolePolicyCommand',
     ]);
   });
@@ -84,6 +95,10 @@ describe('ensureRoleTrust, then ensureRolePolicies (init’s role steps)', () =>
     expect(iamCalls()).toEqual([
       ['DetachRolePolicyCommand', { RoleName: 'mission-lambda-role', PolicyArn: BASIC }],
       ['DeleteRolePolicyCommand', { RoleName: 'mission-lambda-role', PolicyName: 'mission-kms-decrypt' }],
+      [
+        'DeleteRolePolicyCommand',
+        { RoleName: 'mission-lambda-role', PolicyName: 'mission-undelivered-queue' },
+      ],
       ['DeleteRoleCommand', { RoleName: 'mission-lambda-role' }],
     ]);
   });

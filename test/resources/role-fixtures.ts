@@ -1,5 +1,6 @@
-import { type RoleFound, trustPolicy } from '../../src/resources/role.js';
-import { ACCOUNT, REGION } from '../helpers/aws.js';
+import type { RoleFound } from '../../src/resources/role.js';
+import { queuePolicy, trustPolicy } from '../../src/resources/role-policies.js';
+import { ACCOUNT, REGION, testStackContext } from '../helpers/aws.js';
 
 /** Shared by the role tests. */
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/mission-lambda-role`;
@@ -35,8 +36,9 @@ export function existing(overrides: Partial<RoleFound> = {}): RoleFound {
     arn: ROLE_ARN,
     trustPolicy: trustPolicy(),
     attachedPolicyArns: [BASIC],
-    inlinePolicyNames: ['mission-kms-decrypt'],
+    inlinePolicyNames: ['mission-kms-decrypt', 'mission-undelivered-queue'],
     decryptPolicy: expectedDecrypt(KEY_ARN) as RoleFound['decryptPolicy'],
+    queuePolicy: queuePolicy(testStackContext().ctx),
     tags: { 'alarm-to-slack:stack': 'mission' },
     ...overrides,
   };

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { findRole, planRole, removeRole } from '../../src/resources/role.js';
+import { queuePolicy } from '../../src/resources/role-policies.js';
 import { mockAws, testStackContext } from '../helpers/aws.js';
 import { awsError, inFlight } from './fakes.js';
 import {
@@ -55,28 +56,42 @@ describe('findRole', () => {
         ? { AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] }
         : firstPage();
     });
-    mocks.iam.on(ListRolePoliciesCommand).callsFake(flight.slow({ PolicyNames: ['mission-kms-decrypt'] }));
-    mocks.iam.on(GetRolePolicyCommand).callsFake(
-      flight.slow({
-        RoleName: 'mission-lambda-role',
-        PolicyName: 'mission-kms-decrypt',
-        PolicyDocument: encodeURIComponent(JSON.stringify(expectedDecrypt(KEY_ARN))),
-      }),
-    );
+    mocks.iam
+      .on(ListRolePoliciesCommand)
+      .callsFake(flight.slow({ PolicyNames: ['mission-kms-decrypt', 'mission-undelivered-queue'] }));
     const { ctx } = testStackContext();
+    const documents: Record<string, unknown> = {
+      'mission-kms-decrypt': expectedDecrypt(KEY_ARN),
+      'mission-undelivered-queue': queuePolicy(ctx),
+    };
+    const answers = Object.fromEntries(
+      Object.entries(documents).map(([PolicyName, doc]) => [
+        PolicyName,
+        flight.slow({
+          RoleName: 'mission-lambda-role',
+          PolicyName,
+          PolicyDocument: encodeURIComponent(JSON.stringify(doc)),
+        }),
+      ]),
+    );
+    mocks.iam
+      .on(GetRolePolicyCommand)
+      .callsFake((input: { PolicyName: string }) => answers[input.PolicyName]?.());
     expect(await findRole(ctx)).toEqual({
       arn: ROLE_ARN,
       trustPolicy: EXPECTED_TRUST,
       attachedPolicyArns: [BASIC, 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
-      inlinePolicyNames: ['mission-kms-decrypt'],
+      inlinePolicyNames: ['mission-kms-decrypt', 'mission-undelivered-queue'],
       decryptPolicy: expectedDecrypt(KEY_ARN),
+      queuePolicy: queuePolicy(ctx),
       tags: { 'alarm-to-slack:stack': 'mission' },
     });
-    expect(flight.max).toBe(4);
-    expect(mocks.iam.commandCalls(GetRolePolicyCommand)[0]?.args[0].input).toEqual({
-      RoleName: 'mission-lambda-role',
-      PolicyName: 'mission-kms-decrypt',
-    });
+    // GetRole, both lists and both inline policies: all at once.
+    expect(flight.max).toBe(5);
+    expect(mocks.iam.commandCalls(GetRolePolicyCommand).map((c) => c.args[0].input)).toEqual([
+      { RoleName: 'mission-lambda-role', PolicyName: 'mission-kms-decrypt' },
+      { RoleName: 'mission-lambda-role', PolicyName: 'mission-undelivered-queue' },
+    ]);
     expect(attachedSent).toEqual([
       { RoleName: 'mission-lambda-role', Marker: undefined },
       { RoleName: 'mission-lambda-role', Marker: 'p2' },
