@@ -28,7 +28,7 @@ export interface PermissionFound {
  * SourceAccount is always the stack's account. The statement id is stable, so a re-run finds (and
  * never duplicates) it.
  */
-export interface PermissionSpec {
+interface PermissionSpec {
   sid: string;
   principal: string;
   sourceArn: string;
@@ -36,15 +36,18 @@ export interface PermissionSpec {
 
 const SNS_PRINCIPAL = 'sns.amazonaws.com';
 const EVENTS_PRINCIPAL = 'events.amazonaws.com';
-export const INVOKE_ACTION = 'lambda:InvokeFunction';
+const INVOKE_ACTION = 'lambda:InvokeFunction';
 
 /** SNS may invoke the function from the topic: statement `<topic>-invoke`. */
-export function snsPermissionSpec(ctx: StackContext, topicArn: string): PermissionSpec {
+export function snsPermissionSpec(ctx: Pick<StackContext, 'names'>, topicArn: string): PermissionSpec {
   return { sid: `${ctx.names.topic}-invoke`, principal: SNS_PRINCIPAL, sourceArn: topicArn };
 }
 
 /** EventBridge may invoke the function from the every-alarm rule: statement `<rule>-invoke`. */
-export function eventsPermissionSpec(ctx: StackContext, ruleArn = ctx.arns.ruleArn): PermissionSpec {
+export function eventsPermissionSpec(
+  ctx: Pick<StackContext, 'names' | 'arns'>,
+  ruleArn = ctx.arns.ruleArn,
+): PermissionSpec {
   return { sid: `${ctx.names.rule}-invoke`, principal: EVENTS_PRINCIPAL, sourceArn: ruleArn };
 }
 
@@ -201,4 +204,37 @@ export async function ensurePermission(
  */
 export async function removePermission(ctx: StackContext, sid: string): Promise<void> {
   await remove(ctx, sid);
+}
+
+/*
+ * The verdict on the statements found, shared by `status` (is it healthy?) and `test --through-alarm`
+ * (where did the chain stop?).
+ */
+type PermissionVerdict =
+  /** The spec's principal may invoke, only from its source and the account. */
+  | 'scoped'
+  /** The principal may invoke, but not limited to the source (or the account): any topic or rule could trigger the function. */
+  | 'unscoped'
+  /** The principal may not invoke the function (from this source): the service drops every event silently. */
+  | 'missing';
+
+function isInvokeBy(p: PermissionFound, principal: string): boolean {
+  const found = p.principal ?? '';
+  const action = p.action ?? '';
+  return (
+    (found === principal || found.endsWith(`:${principal}`)) &&
+    (action === INVOKE_ACTION || action === 'lambda:*')
+  );
+}
+
+/** May the spec's principal invoke the function from the spec's source (and only from it, in the account)? */
+export function permissionVerdict(
+  found: readonly PermissionFound[],
+  spec: Pick<PermissionSpec, 'principal' | 'sourceArn'>,
+  account: string,
+): PermissionVerdict {
+  const invokers = found.filter((p) => isInvokeBy(p, spec.principal));
+  if (invokers.some((p) => p.sourceArn === spec.sourceArn && p.sourceAccount === account)) return 'scoped';
+  if (invokers.some((p) => p.sourceArn === undefined || p.sourceArn === spec.sourceArn)) return 'unscoped';
+  return 'missing';
 }

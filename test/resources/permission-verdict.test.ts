@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { permissionVerdict } from '../../src/actions/chain.js';
 import type { PermissionFound } from '../../src/resources/permission.js';
+import { permissionVerdict } from '../../src/resources/permission.js';
 import { ACCOUNT, REGION } from '../helpers/aws.js';
 
 /** The permission verdict of status and test --through-alarm, for the SNS and the EventBridge specs. */

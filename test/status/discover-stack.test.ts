@@ -18,23 +18,35 @@ afterAll(() => aws.restore());
 const READS = [
   'cloudwatch.DescribeAlarms',
   'cloudwatch.ListTagsForResource',
+  'eventbridge.DescribeRule',
+  'eventbridge.ListTagsForResource',
+  'eventbridge.ListTargetsByRule',
   'iam.GetRole',
-  'iam.GetRolePolicy',
+  'iam.GetRolePolicy', // kms-decrypt
+  'iam.GetRolePolicy', // undelivered-queue
   'iam.ListAttachedRolePolicies',
   'iam.ListRolePolicies',
   'kms.DescribeKey',
   'kms.ListResourceTags',
   'lambda.GetFunction',
+  'lambda.GetFunctionEventInvokeConfig',
   'lambda.GetPolicy',
+  'lambda.ListEventSourceMappings',
+  'lambda.ListTags', // the mapping's tags, once it is listed
   'logs.DescribeLogGroups',
   'logs.ListTagsForResource',
   'sns.GetTopicAttributes',
   'sns.ListSubscriptionsByTopic',
   'sns.ListTagsForResource',
+  'sqs.GetQueueAttributes', // once GetQueueUrl answers
+  'sqs.GetQueueUrl',
+  'sqs.ListQueueTags', // once GetQueueUrl answers
 ];
+/** Reads that wait for another read's answer. */
+const SECOND = ['kms.ListResourceTags', 'lambda.ListTags', 'sqs.GetQueueAttributes', 'sqs.ListQueueTags'];
 
 describe('discoverStack', () => {
-  it('starts every read before any answer, except the key’s tags (they need the alias’s key id)', async () => {
+  it('starts every read before any answer, except those that need an earlier answer (key tags, queue attributes, mapping tags)', async () => {
     mockStack(aws);
     const { ctx } = testStackContext();
     const started: string[] = [];
@@ -46,13 +58,13 @@ describe('discoverStack', () => {
     await Promise.resolve();
     started.push(...callNames(aws));
     expect(answered).toBe(false);
-    expect([...started].sort()).toEqual(READS.filter((n) => n !== 'kms.ListResourceTags'));
+    expect([...started].sort()).toEqual(READS.filter((n) => !SECOND.includes(n)));
     const result = await found;
     expect(result.fn?.arn).toMatch(/:function:mission-lambda$/);
     expect(result.permissions).toHaveLength(1);
   });
 
-  it('is what init, teardown (without GetPolicy) and status read', async () => {
+  it('is what init, teardown (without GetPolicy, with the connected alarms) and status read', async () => {
     mockStack(aws);
     const { ctx } = testStackContext();
     await initDiscover(ctx);
@@ -60,10 +72,15 @@ describe('discoverStack', () => {
     aws.reset();
     mockStack(aws);
     await teardownDiscover(ctx);
-    expect(callNames(aws).sort()).toEqual(READS.filter((n) => n !== 'lambda.GetPolicy'));
+    // teardown and status also list every alarm, to find those connected to the topic.
+    expect(callNames(aws).sort()).toEqual(
+      [...READS.filter((n) => n !== 'lambda.GetPolicy'), 'cloudwatch.DescribeAlarms'].sort(),
+    );
     aws.reset();
     mockStack(aws);
     await gather(ctx, scriptedIO());
-    expect(callNames(aws).sort()).toEqual([...READS, 'cloudwatch.GetMetricData'].sort());
+    expect(callNames(aws).sort()).toEqual(
+      [...READS, 'cloudwatch.DescribeAlarms', 'cloudwatch.GetMetricData', 'cloudwatch.GetMetricData'].sort(),
+    );
   });
 });

@@ -60,7 +60,11 @@ describe('status of a healthy stack', () => {
       ['Lambda permission', true, true],
       ['SNS subscription', true, true],
       ['CloudWatch alarm', true, true],
+      ['SQS queue', true, true],
+      ['Failure destination', true, true],
+      ['Event source mapping', true, true],
     ]);
+    expect(resource(doc, 'SQS queue')?.details).toMatchObject({ waiting: 0 });
     expect(resource(doc, 'KMS key')?.details).toMatchObject({ keyId: KEY_ID, state: 'Enabled' });
     expect(resource(doc, 'Lambda function')?.details).toMatchObject({
       runtime: 'nodejs24.x',
@@ -81,22 +85,34 @@ describe('status of a healthy stack', () => {
     expect(names[0]).toBe('sts.GetCallerIdentity');
     expect(names.slice(1).sort()).toEqual(
       [
-        'cloudwatch.DescribeAlarms',
-        'cloudwatch.GetMetricData',
+        'cloudwatch.DescribeAlarms', // the stack's alarm
+        'cloudwatch.DescribeAlarms', // every alarm, for those connected to the topic
+        'cloudwatch.GetMetricData', // the function's invocations and errors
+        'cloudwatch.GetMetricData', // the queue's oldest alert
         'cloudwatch.ListTagsForResource',
+        'eventbridge.DescribeRule',
+        'eventbridge.ListTagsForResource',
+        'eventbridge.ListTargetsByRule',
         'iam.GetRole',
+        'iam.GetRolePolicy',
         'iam.GetRolePolicy',
         'iam.ListAttachedRolePolicies',
         'iam.ListRolePolicies',
         'kms.DescribeKey',
         'kms.ListResourceTags',
         'lambda.GetFunction',
+        'lambda.GetFunctionEventInvokeConfig',
         'lambda.GetPolicy',
+        'lambda.ListEventSourceMappings',
+        'lambda.ListTags',
         'logs.DescribeLogGroups',
         'logs.ListTagsForResource',
         'sns.GetTopicAttributes',
         'sns.ListSubscriptionsByTopic',
         'sns.ListTagsForResource',
+        'sqs.GetQueueAttributes',
+        'sqs.GetQueueUrl',
+        'sqs.ListQueueTags',
       ].sort(),
     );
     expect(writes(aws)).toEqual([]);
@@ -119,6 +135,26 @@ describe('status of a healthy stack', () => {
         MetricDataQueries: [query('invocations', 'Invocations'), query('errors', 'Errors')],
         StartTime: new Date(NOW - 24 * 3600 * 1000),
         EndTime: new Date(NOW),
+      },
+      {
+        MetricDataQueries: [
+          {
+            Id: 'age',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SQS',
+                MetricName: 'ApproximateAgeOfOldestMessage',
+                Dimensions: [{ Name: 'QueueName', Value: 'mission-undelivered' }],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+            ReturnData: true,
+          },
+        ],
+        StartTime: new Date(NOW - 15 * 60_000),
+        EndTime: new Date(NOW),
+        ScanBy: 'TimestampDescending',
       },
     ]);
   });
@@ -284,6 +320,9 @@ describe('status of a broken stack', () => {
       fn: false,
       alarm: false,
       subscriptions: [],
+      queue: false,
+      invokeConfig: false,
+      mapping: false,
     });
     const io = scriptedIO({ json: true });
     await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
