@@ -22,13 +22,15 @@ import { useFakeAws } from './vitest.js';
 const lambda = new LambdaClient({ region: 'ap-northeast-2' });
 const iam = new IAMClient({ region: 'ap-northeast-2' });
 const ROLE = 'mission-lambda-role';
+/** The stack without the undelivered-alert pieces, which these tests make themselves. */
+const BARE = { queue: false, queuePolicy: undefined, invokeConfig: false, mapping: false } as const;
 const SQS_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole';
 
 async function stackWithQueue(
   fake: FakeAws,
   attributes: Record<string, string> = { VisibilityTimeout: '90' },
 ) {
-  seedStack(fake);
+  seedStack(fake, 'mission', BARE);
   return seedQueue(fake, 'undelivered', { attributes });
 }
 const sendMessageOn = (arn: string) =>
@@ -42,7 +44,7 @@ describe('event invoke configs', () => {
   const get = () => lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'mission-lambda' }));
 
   it('none yet: ResourceNotFoundException "The function <arn>:$LATEST doesn\'t have an EventInvokeConfig"', async () => {
-    seedStack(aws.fake);
+    seedStack(aws.fake, 'mission', BARE);
     const none = {
       name: 'ResourceNotFoundException',
       message: `The function ${FUNCTION_ARN}:$LATEST doesn't have an EventInvokeConfig`,
@@ -112,14 +114,14 @@ describe('event invoke configs', () => {
   });
 
   it('goes with the function when it is deleted', async () => {
-    seedStack(aws.fake);
+    seedStack(aws.fake, 'mission', BARE);
     await lambda.send(
       new PutFunctionEventInvokeConfigCommand({ FunctionName: 'mission-lambda', MaximumRetryAttempts: 0 }),
     );
     await lambda.send(new DeleteFunctionCommand({ FunctionName: 'mission-lambda' }));
     await expect(get()).rejects.toMatchObject({ message: `Function not found: ${FUNCTION_ARN}` });
     // A function of the same name made again starts without one.
-    seedStack(aws.fake);
+    seedStack(aws.fake, 'mission', BARE);
     await expect(get()).rejects.toMatchObject({
       message: expect.stringContaining("doesn't have an EventInvokeConfig"),
     });

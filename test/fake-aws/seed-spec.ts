@@ -47,6 +47,20 @@ export interface StackSpec {
   evaluationPeriods: number;
   /** AWS/Lambda Invocations and Errors per hour, the newest first, before the clock's now. */
   metrics: { invocations: number[]; errors: number[] };
+  /** The undelivered-alert queue, and how many alerts wait in it. */
+  queue: Owner | false;
+  queueMessages: number;
+  /** Attributes of the queue that differ from what init sets (retention, visibility timeout, SSE). */
+  queueAttributes: Record<string, string>;
+  /** The role's inline policy on the queue; undefined: none. */
+  queuePolicy: object | undefined;
+  /** The function's on-failure destination is the queue (false: no event invoke config). */
+  invokeConfig: boolean;
+  /** The SQS event source mapping draining the queue into the function. */
+  mapping: Owner | false;
+  mappingState: 'Enabled' | 'Disabled';
+  /** The every-alarm rule: its filter (targeting the function, EventBridge permitted), or none. */
+  rule: { states: string[]; prefix?: string } | false;
 }
 
 /** The names and ARNs of stack `name` in the fake's account and region. */
@@ -71,6 +85,13 @@ export function stackResources(fake: Pick<FakeAws, 'account' | 'region' | 'parti
     alarmName: `${name}-cpu-alarm`,
     alarmArn: arn('cloudwatch', `alarm:${name}-cpu-alarm`),
     basicPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`,
+    queueName: `${name}-undelivered`,
+    queueArn: arn('sqs', `${name}-undelivered`),
+    queueUrl: `https://sqs.${region}.amazonaws.com/${account}/${name}-undelivered`,
+    queuePolicyName: `${name}-undelivered-queue`,
+    ruleName: `${name}-alarm-events`,
+    ruleArn: arn('events', `rule/${name}-alarm-events`),
+    mappingUuid: `b7e1f3a2-0000-4000-8000-${String(name.length).padStart(12, '0')}`,
   };
 }
 
@@ -128,5 +149,24 @@ export function stackSpec(fake: Pick<FakeAws, 'account' | 'region' | 'partition'
     period: 60,
     evaluationPeriods: 1,
     metrics: { invocations: [2, 1], errors: [0, 0] },
+    queue: 'ours',
+    queueMessages: 0,
+    queueAttributes: {},
+    queuePolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'KeepUndeliveredAlerts', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: r.queueArn },
+        {
+          Sid: 'RedeliverUndeliveredAlerts',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: r.queueArn,
+        },
+      ],
+    },
+    invokeConfig: true,
+    mapping: 'ours',
+    mappingState: 'Enabled',
+    rule: false,
   };
 }

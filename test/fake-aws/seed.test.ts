@@ -39,7 +39,7 @@ const aws = useFakeAws();
 const lambda = new LambdaClient({ region: REGION });
 
 describe('seedStack', () => {
-  it('puts the complete stack `mission` with the exported ARNs, every resource tagged for it', () => {
+  it('puts the complete stack `mission` with the exported ARNs, every resource tagged for it', async () => {
     const seeded = seedStack(aws.fake);
     expect(seeded).toMatchObject({
       topicArn: TOPIC_ARN,
@@ -61,7 +61,24 @@ describe('seedStack', () => {
       expect(tags).toEqual(ours);
     expect(s.aliases.get('alias/mission-kms-key')).toBe(KEY_ID);
     expect(aws.fake.find.role('mission-lambda-role').attached).toEqual([BASIC]);
-    expect([...aws.fake.find.role('mission-lambda-role').inline.keys()]).toEqual(['mission-kms-decrypt']);
+    expect([...aws.fake.find.role('mission-lambda-role').inline.keys()]).toEqual([
+      'mission-kms-decrypt',
+      'mission-undelivered-queue',
+    ]);
+    const r = stackResources(aws.fake);
+    const queue = aws.fake.find.queue(r.queueName);
+    expect(queue.tags).toEqual(ours);
+    expect(queue.messages).toEqual([]);
+    expect(
+      await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'mission-lambda' })),
+    ).toMatchObject({ DestinationConfig: { OnFailure: { Destination: r.queueArn } } });
+    const mappings = await lambda.send(
+      new ListEventSourceMappingsCommand({ FunctionName: 'mission-lambda' }),
+    );
+    expect(mappings.EventSourceMappings).toEqual([
+      expect.objectContaining({ UUID: r.mappingUuid, State: 'Enabled', EventSourceArn: r.queueArn }),
+    ]);
+    expect(s.rules.size).toBe(0);
     const sub: SubscriptionRecord | undefined = s.subscriptions.get(SUB_ARN);
     expect(sub).toEqual({ topicArn: TOPIC_ARN, protocol: 'lambda', endpoint: FUNCTION_ARN });
     expect(seeded.logGroupArn).toBe(LOG_GROUP_ARN);
@@ -124,6 +141,7 @@ describe('seedStack', () => {
       keyState: 'PendingDeletion',
       role: 'untagged',
       decrypt: undefined,
+      queuePolicy: undefined,
       logGroup: false,
       retentionDays: undefined,
       runtime: 'nodejs20.x',
@@ -197,7 +215,7 @@ describe('the other seeds', () => {
   });
 
   it('a queue with messages, an invoke config, a mapping, and a rule with targets and the permission', async () => {
-    seedStack(aws.fake);
+    seedStack(aws.fake, 'mission', { queue: false, invokeConfig: false, mapping: false });
     const q = await seedQueue(aws.fake, 'undelivered', {
       messages: 3,
       attributes: { VisibilityTimeout: '90' },

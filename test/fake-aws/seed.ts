@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { STACK, STACK_TAG } from './constants.js';
 import type { FakeAws } from './core.js';
 import { type Owner, type StackSpec, stackResources, stackSpec } from './seed-spec.js';
 import { makeCiphertext } from './services/kms.js';
-import type { FunctionConfig, PolicyStatement, Tags } from './types.js';
+import type { FunctionConfig, FunctionRecord, PolicyStatement, Tags } from './types.js';
 
 /**
  * A deployed stack put straight into the fake's state: the resources `init` creates for stack
@@ -59,7 +60,10 @@ export function seedStack(fake: FakeAws, name = STACK, overrides: Partial<StackS
       arn: r.roleArn,
       trust: JSON.stringify(s.trust),
       attached: [...s.attached],
-      inline: new Map(s.decrypt ? [[r.policyName, JSON.stringify(s.decrypt)]] : []),
+      inline: new Map([
+        ...(s.decrypt ? [[r.policyName, JSON.stringify(s.decrypt)] as [string, string]] : []),
+        ...(s.queuePolicy ? [[r.queuePolicyName, JSON.stringify(s.queuePolicy)] as [string, string]] : []),
+      ]),
       tags: tagsOf(s.role, name),
       description: `alarm-to-slack: execution role of the Slack notifier function of stack "${name}"`,
       createDate: new Date('2026-11-20T09:00:00.000Z'),
@@ -71,8 +75,11 @@ export function seedStack(fake: FakeAws, name = STACK, overrides: Partial<StackS
       events: [],
       creationTime: now,
     });
+  if (s.queue) seedQueueOf(fake, s, s.queue, r);
   if (s.fn) seedFunction(fake, s, s.fn, r);
   if (s.alarm) seedCpuAlarm(fake, s, s.alarm, r);
+  if (s.mapping && s.queue) seedMappingOf(fake, s, s.mapping, r);
+  if (s.rule) seedRuleOf(fake, s, s.rule, r);
   const hour = 3_600_000;
   for (const [metricName, values] of [
     ['Invocations', s.metrics.invocations],
@@ -101,7 +108,97 @@ function forget(fake: FakeAws, r: ReturnType<typeof stackResources>): void {
   state.logGroups.delete(r.logGroup);
   state.functions.delete(r.functionName);
   state.alarms.delete(r.alarmName);
+  state.queues.delete(r.queueName);
+  state.rules.delete(r.ruleName);
+  for (const [uuid, m] of state.mappings) if (m.FunctionArn === r.functionArn) state.mappings.delete(uuid);
   state.metrics = state.metrics.filter((m) => m.dimensions.FunctionName !== r.functionName);
+}
+
+/** The undelivered-alert queue as init creates it, with `queueMessages` alerts waiting. */
+function seedQueueOf(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<typeof stackResources>): void {
+  const now = fake.now();
+  fake.state.queues.set(r.queueName, {
+    name: r.queueName,
+    url: r.queueUrl,
+    arn: r.queueArn,
+    attributes: {
+      VisibilityTimeout: '90',
+      MessageRetentionPeriod: '1209600',
+      DelaySeconds: '0',
+      MaximumMessageSize: '262144',
+      ReceiveMessageWaitTimeSeconds: '0',
+      SqsManagedSseEnabled: 'true',
+      ...s.queueAttributes,
+    },
+    tags: tagsOf(owner, r.name),
+    createdAt: now,
+    modifiedAt: now,
+    messages: Array.from({ length: s.queueMessages }, (_, i) => {
+      const body = JSON.stringify({ seeded: i + 1 });
+      return {
+        id: `00000000-5eed-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        body,
+        md5: createHash('md5').update(body).digest('hex'),
+        sentAt: now - (i + 1) * 60_000,
+        visibleAt: now,
+        receiveCount: 0,
+      };
+    }),
+  });
+}
+
+/** The mapping that drains the queue into the function, as init creates it. */
+function seedMappingOf(
+  fake: FakeAws,
+  s: StackSpec,
+  owner: Owner,
+  r: ReturnType<typeof stackResources>,
+): void {
+  const UUID = r.mappingUuid;
+  fake.state.mappings.set(UUID, {
+    UUID,
+    BatchSize: 5,
+    MaximumBatchingWindowInSeconds: 0,
+    EventSourceArn: r.queueArn,
+    FunctionArn: r.functionArn,
+    LastModified: new Date(fake.now()),
+    State: s.mappingState,
+    StateTransitionReason: 'USER_INITIATED',
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    ScalingConfig: { MaximumConcurrency: 2 },
+    EventSourceMappingArn: `arn:${fake.partition}:lambda:${fake.region}:${fake.account}:event-source-mapping:${UUID}`,
+    Enabled: s.mappingState === 'Enabled',
+    LastProcessingResult: 'No records processed',
+    tags: tagsOf(owner, r.name),
+  });
+}
+
+/** The every-alarm rule with our pattern, targeting the function. */
+function seedRuleOf(
+  fake: FakeAws,
+  s: StackSpec,
+  rule: { states: string[]; prefix?: string },
+  r: ReturnType<typeof stackResources>,
+): void {
+  const detail = {
+    state: { value: rule.states },
+    ...(rule.prefix ? { alarmName: [{ prefix: rule.prefix }] } : {}),
+  };
+  fake.state.rules.set(r.ruleName, {
+    name: r.ruleName,
+    arn: r.ruleArn,
+    eventBusName: 'default',
+    eventPattern: JSON.stringify({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail,
+    }),
+    state: 'ENABLED',
+    description: `alarm-to-slack stack ${r.name}: CloudWatch alarm state changes to ${r.functionName}`,
+    tags: tagsOf('ours', r.name),
+    targets: [{ Id: r.functionName, Arn: r.functionArn }],
+  });
+  void s;
 }
 
 function seedFunction(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<typeof stackResources>): void {
@@ -127,6 +224,15 @@ function seedFunction(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<t
         kmsEncryptedHookUrl: ciphertext,
         ...(s.channel ? { slackChannel: s.channel } : {}),
         ...(s.mention ? { slackMention: s.mention } : {}),
+        ...(s.queue ? { undeliveredQueueUrl: r.queueUrl } : {}),
+        ...(s.rule
+          ? {
+              alarmEventsFilter: JSON.stringify({
+                states: s.rule.states,
+                ...(s.rule.prefix ? { prefix: s.rule.prefix } : {}),
+              }),
+            }
+          : {}),
       },
     },
     ...(s.kmsKeyArn ? { KMSKeyArn: s.kmsKeyArn } : {}),
@@ -158,7 +264,29 @@ function seedFunction(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<t
               : {}),
           },
         ];
-  fake.state.functions.set(r.functionName, { config, tags: tagsOf(owner, r.name), statements });
+  if (s.rule)
+    statements.push({
+      Sid: `${r.ruleName}-invoke`,
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: r.functionArn,
+      Condition: {
+        StringEquals: { 'AWS:SourceAccount': fake.account },
+        ArnLike: { 'AWS:SourceArn': r.ruleArn },
+      },
+    });
+  const fn: FunctionRecord = { config, tags: tagsOf(owner, r.name), statements };
+  if (s.invokeConfig && s.queue)
+    fn.invokeConfigs = {
+      $LATEST: {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: r.queueArn } },
+        LastModified: new Date(fake.now()),
+      },
+    };
+  fake.state.functions.set(r.functionName, fn);
 }
 
 function seedCpuAlarm(fake: FakeAws, s: StackSpec, owner: Owner, r: ReturnType<typeof stackResources>): void {

@@ -164,6 +164,8 @@ export type MappingRecord = EventSourceMappingConfiguration & {
   Enabled?: boolean;
   /** Reads left before a transitional state (Creating, Updating, Deleting) settles. */
   settleReads?: number;
+  /** Mappings take tags (CreateEventSourceMapping's Tags; TagResource on the mapping's ARN). */
+  tags?: Tags;
 };
 
 export interface FakeState {

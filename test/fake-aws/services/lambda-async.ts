@@ -230,6 +230,7 @@ export function asyncHandlers(env: Env): Handlers {
         ...(input.FilterCriteria ? { FilterCriteria: input.FilterCriteria } : {}),
         EventSourceMappingArn: env.arn('lambda', `event-source-mapping:${UUID}`),
         Enabled: input.Enabled ?? true,
+        tags: { ...(input.Tags ?? {}) },
       };
       state.mappings.set(UUID, m);
       return transition(m, 'Creating');

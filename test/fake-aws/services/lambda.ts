@@ -208,15 +208,15 @@ export function lambdaHandlers(env: Env): Handlers {
       return {};
     }),
     'lambda.ListTags': on<{ Resource?: string }>(({ Resource }) => ({
-      Tags: { ...findFunction(env, Resource).tags },
+      Tags: { ...taggable(env, Resource) },
     })),
     'lambda.TagResource': on<{ Resource?: string; Tags?: Record<string, string> }>(({ Resource, Tags }) => {
-      Object.assign(findFunction(env, Resource).tags, Tags);
+      Object.assign(taggable(env, Resource), Tags);
       return {};
     }),
     'lambda.UntagResource': on<{ Resource?: string; TagKeys?: string[] }>(({ Resource, TagKeys }) => {
-      const fn = findFunction(env, Resource);
-      for (const k of TagKeys ?? []) delete fn.tags[k];
+      const tags = taggable(env, Resource);
+      for (const k of TagKeys ?? []) delete tags[k];
       return {};
     }),
     'lambda.GetPolicy': on<{ FunctionName?: string }>(({ FunctionName }) => {
@@ -268,4 +268,14 @@ export function lambdaHandlers(env: Env): Handlers {
       return {};
     }),
   };
+}
+
+/** The tags of a function, or of an event source mapping (`…:event-source-mapping:<UUID>`): both take tags. */
+function taggable(env: Env, resource: string | undefined): Record<string, string> {
+  const uuid = resource?.split(':event-source-mapping:')[1];
+  if (uuid === undefined) return findFunction(env, resource).tags;
+  const m = env.state.mappings.get(uuid);
+  if (!m) throw awsError('ResourceNotFoundException', 404, `Event source mapping not found: ${resource}`);
+  m.tags ??= {};
+  return m.tags;
 }
