@@ -135,7 +135,13 @@ export function buildProgram(session: Session): Command {
     .option('--channel <label>', 'channel label sent with each message (legacy webhooks honour it)')
     .option('--mention <text>', 'added to ALARM messages, e.g. "<!here>" or "<!subteam^ID>"')
     .option('--instance-id <id>', 'EC2 instance for the CPU alarm')
-    .option('--no-alarm', "create no alarm; use the topic ARN as any alarm's action")
+    .option('--no-alarm', "create no CPU alarm; use the topic ARN as any alarm's action")
+    .option(
+      '--every-alarm',
+      'send every alarm of the region to Slack (an EventBridge rule; no alarm is changed)',
+    )
+    .option('--states <list>', 'with --every-alarm: the states sent, e.g. ALARM,OK (default) or ALARM')
+    .option('--prefix <prefix>', 'with --every-alarm: only alarms whose name starts with this')
     .addOption(intOption('--threshold <percent>', 'CPU alarm threshold in percent', '50'))
     .addOption(intOption('--period <seconds>', 'alarm period: 10, 30 or a multiple of 60', '60'))
     .addOption(intOption('--evaluation-periods <n>', 'periods the threshold must be breached', '1'))

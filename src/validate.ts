@@ -146,3 +146,23 @@ export function validateState(raw: string): AlarmState {
     throw new UsageError(`--state must be one of ${ALARM_STATES.join(', ')}; got "${raw}".`);
   return state;
 }
+
+/** `--states ALARM,OK`: a comma-separated list of alarm states, each once, at least one. */
+export function validateStates(raw: string, flag = '--states'): AlarmState[] {
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim().toUpperCase())
+    .filter(Boolean);
+  const bad = parts.filter((p) => !(ALARM_STATES as readonly string[]).includes(p));
+  if (parts.length === 0 || bad.length > 0)
+    throw new UsageError(`${flag} takes a comma-separated list of ${ALARM_STATES.join(', ')}; got "${raw}".`);
+  return ALARM_STATES.filter((s) => parts.includes(s));
+}
+
+/** `--prefix`: the start of alarm names (CloudWatch alarm names are 1-255 characters). */
+export function validatePrefix(raw: string): string {
+  const prefix = raw.trim();
+  if (prefix === '' || prefix.length > 255)
+    throw new UsageError(`--prefix must be 1 to 255 characters of an alarm name; got "${raw}".`);
+  return prefix;
+}

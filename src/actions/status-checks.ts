@@ -4,6 +4,7 @@
  */
 import type { StackContext } from '../resources/context.js';
 import { checkKey, checkLogGroup, checkRole, checkTopic } from './status-core.js';
+import { checkConnected, checkInvokeConfig, checkMapping, checkQueue, checkRule } from './status-delivery.js';
 import {
   checkAlarm,
   checkErrors,
@@ -22,6 +23,11 @@ const STATUS_CHECKS: readonly StatusCheck[] = [
   checkPermission,
   checkSubscription,
   checkAlarm,
+  checkQueue,
+  checkInvokeConfig,
+  checkMapping,
+  checkRule,
+  checkConnected,
   checkErrors,
 ];
 

@@ -1,5 +1,5 @@
 import { samePolicy } from '../resources/policy-document.js';
-import { decryptPolicy, trustPolicy } from '../resources/role.js';
+import { decryptPolicy, queuePolicy, trustPolicy } from '../resources/role-policies.js';
 import { awsCommand, day, initCommand, keyRecoveryCommand } from './hints.js';
 import { collector, owner, type StatusCheck, short } from './status-types.js';
 
@@ -74,14 +74,16 @@ export const checkRole: StatusCheck = (stack, f) => {
     const trustOk = samePolicy(r.trustPolicy, trustPolicy());
     const basicOk = r.attachedPolicyArns.includes(arns.basicExecutionPolicyArn);
     const decryptOk = f.key ? samePolicy(r.decryptPolicy, decryptPolicy(stack, f.key.arn)) : undefined;
+    const queueOk = samePolicy(r.queuePolicy, queuePolicy(stack));
     const extra = [
       ...r.attachedPolicyArns.filter((a) => a !== arns.basicExecutionPolicyArn).map(short),
-      ...r.inlinePolicyNames.filter((n) => n !== names.policy),
+      ...r.inlinePolicyNames.filter((n) => n !== names.policy && n !== names.queuePolicy),
     ];
     const wrong = [
       trustOk ? '' : 'trust policy (lambda.amazonaws.com)',
       basicOk ? '' : 'AWSLambdaBasicExecutionRole attachment',
       decryptOk === false ? `${names.policy} (kms:Decrypt on the key, LambdaFunctionName condition)` : '',
+      queueOk ? '' : `${names.queuePolicy} (send to, receive from and delete in ${names.queue})`,
     ].filter(Boolean);
     row({
       resource: 'IAM role',
@@ -91,7 +93,7 @@ export const checkRole: StatusCheck = (stack, f) => {
       summary:
         (wrong.length
           ? `not as expected: ${wrong.join(', ')}`
-          : 'trust, basic execution and kms:Decrypt policies as expected') +
+          : 'trust, basic execution, kms:Decrypt and queue policies as expected') +
         (decryptOk === undefined ? '; kms:Decrypt not checked (no key)' : '') +
         (extra.length ? `; also: ${extra.join(', ')}` : '') +
         o.note,
@@ -100,6 +102,7 @@ export const checkRole: StatusCheck = (stack, f) => {
         trustPolicy: trustOk,
         basicExecution: basicOk,
         decryptPolicy: decryptOk ?? null,
+        queuePolicy: queueOk,
         otherPolicies: extra,
         owner: o.owner,
       },

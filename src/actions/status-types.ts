@@ -11,6 +11,8 @@ import { initCommand } from './hints.js';
 export interface StatusFound extends StackFound {
   /** undefined when CloudWatch metrics could not be read. */
   metrics: FunctionMetrics | undefined;
+  /** The age of the oldest undelivered alert (SQS's ApproximateAgeOfOldestMessage); undefined: unknown. */
+  queueAgeSeconds: number | undefined;
 }
 
 export interface StatusRow {

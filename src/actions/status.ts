@@ -2,7 +2,7 @@
  * `alarm-to-slack status`: every lookup at once (one round trip after the caller's identity, two for
  * the key), then the checks of ./status-checks.ts.
  */
-import { type FunctionMetrics, functionMetrics } from '../aws/metrics.js';
+import { type FunctionMetrics, functionMetrics, queueAgeSeconds } from '../aws/metrics.js';
 import { awsMessage } from '../errors.js';
 import type { IO, Style } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
@@ -21,17 +21,23 @@ interface StatusReport {
 
 export async function gather(stack: StackContext, io: IO): Promise<StatusFound> {
   const now = stack.clock.now();
-  const metrics = functionMetrics(stack.clients, stack.names.functionName, now).catch((error: unknown) => {
-    io.progress.warn(`Could not read the function's metrics: ${awsMessage(error)}`);
+  const unread = (what: string) => (error: unknown) => {
+    io.progress.warn(`Could not read ${what}: ${awsMessage(error)}`);
     return undefined;
-  });
-  return { ...(await discoverStack(stack)), metrics: await metrics };
+  };
+  const [found, metrics, queueAge] = await Promise.all([
+    discoverStack(stack, { connected: true }),
+    functionMetrics(stack.clients, stack.names.functionName, now).catch(unread("the function's metrics")),
+    queueAgeSeconds(stack.clients, stack.names.queue, now).catch(unread("the queue's age")),
+  ]);
+  return { ...found, metrics, queueAgeSeconds: queueAge };
 }
 
 export async function stackStatus(stack: StackContext, io: IO): Promise<StatusReport> {
   const found = await gather(stack, io);
   const { rows, problems } = evaluate(stack, found);
-  const required = rows.filter((r) => r.resource !== 'CloudWatch alarm');
+  const optional = new Set(['CloudWatch alarm', 'EventBridge rule', 'Connected alarms']);
+  const required = rows.filter((r) => !optional.has(r.resource));
   if (required.every((r) => !r.present)) {
     // Nothing there at all: one problem, not one per resource.
     return {

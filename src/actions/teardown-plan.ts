@@ -2,9 +2,8 @@
  * What teardown finds and what it will do with each resource: remove it, or skip it and why (not ours,
  * or already on its way out). No AWS writes here; the removal functions run later, as steps.
  */
-import { STACK_TAG } from '../names.js';
 import { removeAlarm } from '../resources/alarm.js';
-import { type Ownership, ownership, type StackContext, type Tags } from '../resources/context.js';
+import { ownership, type StackContext, type Tags } from '../resources/context.js';
 import { removeFunction } from '../resources/function.js';
 import { removeAlias, scheduleKeyDeletion } from '../resources/key.js';
 import { removeLogGroup } from '../resources/log-group.js';
@@ -13,77 +12,31 @@ import { removeSubscription } from '../resources/subscription.js';
 import { removeTopic } from '../resources/topic.js';
 import { discoverStack, type StackFound } from './discover-stack.js';
 import { day } from './hints.js';
+import { deliveryRemovals } from './teardown-delivery.js';
+import {
+  type Kind,
+  ownerDecision,
+  RESOURCE_LABEL,
+  type Removal,
+  type RemovalDone,
+} from './teardown-kinds.js';
 
 type Discovered = StackFound;
 
-/** Every lookup at once (the shared discovery; GetPolicy skipped: the permission goes with the function). */
+/**
+ * Every lookup at once (the shared discovery; GetPolicy skipped: the permissions go with the function),
+ * with the other alarms that notify the topic (they are disconnected before the topic goes).
+ */
 export function discover(stack: StackContext): Promise<Discovered> {
-  return discoverStack(stack, { permissions: false });
+  return discoverStack(stack, { permissions: false, connected: true });
 }
 
-/** The kinds of resource, in the order they are removed (reverse dependency order). */
-export type Kind = 'alarm' | 'subscription' | 'function' | 'log-group' | 'role' | 'key' | 'alias' | 'topic';
-
-/** What each kind must wait for: nothing may still use a resource when it goes. */
-export const REMOVAL_NEEDS: Record<Kind, Kind[]> = {
-  alarm: [],
-  subscription: [],
-  // Nothing invokes the function any more once the alarm and its subscription are gone.
-  function: ['alarm', 'subscription'],
-  'log-group': ['function'],
-  role: ['function'],
-  // The function's environment is encrypted with the key.
-  key: ['function'],
-  // The alias is how the key is found again: it goes only once the key's deletion is scheduled.
-  alias: ['key'],
-  topic: ['alarm', 'subscription'],
-};
-
-const RESOURCE_LABEL: Record<Kind, string> = {
-  alarm: 'CloudWatch alarm',
-  subscription: 'SNS subscription',
-  function: 'Lambda function',
-  'log-group': 'Log group',
-  role: 'IAM role',
-  key: 'KMS key',
-  alias: 'KMS alias',
-  topic: 'SNS topic',
-};
-
-export interface Removal {
-  /** The step id: the kind, numbered for subscriptions. */
-  id: string;
-  kind: Kind;
-  resource: string;
-  name: string;
-  action: 'remove' | 'skip';
-  /** Why it is skipped, or a note on the removal (e.g. forced). */
-  reason?: string;
-  /** A key already pending deletion: when KMS deletes it. */
-  keyDeletionDate?: Date | undefined;
-  /** Removes it; returns the words for the summary, e.g. "deletion scheduled for 2026-12-01". */
-  remove?: () => Promise<RemovalDone>;
-}
-
-export interface RemovalDone {
-  text: string;
-  keyDeletionDate?: Date | undefined;
-}
-
-function ownerDecision(
-  own: Ownership,
-  tags: Tags | undefined,
-  stack: string,
-  force: boolean,
-): Pick<Removal, 'action' | 'reason'> {
-  if (own === 'ours') return { action: 'remove' };
-  const why =
-    own === 'other-stack'
-      ? `tagged ${STACK_TAG}=${tags?.[STACK_TAG]}, another stack`
-      : `not tagged ${STACK_TAG}=${stack}: not created by alarm-to-slack for this stack`;
-  return force
-    ? { action: 'remove', reason: `${why}; removed because of --force` }
-    : { action: 'skip', reason: `${why}; --force removes it` };
+/** Will the topic be removed? Only then are other alarms disconnected from it. */
+function topicRemoval(
+  found: Discovered,
+  decide: (tags: Tags | undefined) => Pick<Removal, 'action'>,
+): boolean {
+  return found.topic !== undefined && decide(found.topic.tags).action === 'remove';
 }
 
 /** The decisions, in removal order. */
@@ -148,7 +101,7 @@ export function planRemovals(
       'function',
       names.functionName,
       decide(found.fn.tags),
-      just(() => removeFunction(stack), 'removed, with its SNS permission'),
+      just(() => removeFunction(stack), 'removed, with its permissions and failure destination'),
     );
   }
   if (found.logGroup)
@@ -197,6 +150,8 @@ export function planRemovals(
       just(() => removeAlias(stack)),
     );
   }
+
+  out.push(...deliveryRemovals(stack, found, { decide, just, topicRemoved: topicRemoval(found, decide) }));
 
   const topic = found.topic;
   if (topic)

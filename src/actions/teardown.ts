@@ -8,7 +8,7 @@ import type { StackContext } from '../resources/context.js';
 import { runSteps, type Step } from '../steps/runner.js';
 import { cliCommand, day, keyRecoveryCommand } from './hints.js';
 import { table } from './table.js';
-import { type Kind, REMOVAL_NEEDS, type Removal, type RemovalDone } from './teardown-plan.js';
+import { type Kind, REMOVAL_NEEDS, type Removal, type RemovalDone } from './teardown-kinds.js';
 
 interface TeardownItem {
   resource: string;
@@ -18,6 +18,8 @@ interface TeardownItem {
 interface TeardownReport {
   ok: boolean;
   removed: Array<TeardownItem & { detail: string }>;
+  /** Other people's alarms that no longer name the topic (they are kept). */
+  disconnected: TeardownItem[];
   skipped: Array<TeardownItem & { reason: string }>;
   failed: Array<TeardownItem & { error: string }>;
   keyId: string | undefined;
@@ -37,9 +39,7 @@ function closure(kind: Kind, seen = new Set<Kind>()): Set<Kind> {
 
 /** The steps for the removals (skipped ones have none), with their needs among the steps present. */
 function removalSteps(plan: readonly Removal[], texts: Map<string, RemovalDone>): Step[] {
-  const removing = plan.flatMap((r) =>
-    r.action === 'remove' && r.remove ? [{ ...r, remove: r.remove }] : [],
-  );
+  const removing = plan.flatMap((r) => (r.action !== 'skip' && r.remove ? [{ ...r, remove: r.remove }] : []));
   return removing.map((r) => {
     const before = closure(r.kind);
     return {
@@ -92,6 +92,7 @@ export async function runTeardown(
   const out: TeardownReport = {
     ok: false,
     removed: [],
+    disconnected: [],
     skipped: [],
     failed: [],
     keyId: undefined,
@@ -113,6 +114,7 @@ export async function runTeardown(
     if (step?.status === 'failed') out.failed.push({ ...item, error: step.error ?? 'failed' });
     else if (step?.status === 'skipped') out.skipped.push({ ...item, reason: done?.text ?? 'skipped' });
     else if (step?.status === 'not-run') out.failed.push({ ...item, error: 'not run (interrupted)' });
+    else if (r.kind === 'connected') out.disconnected.push(item);
     else {
       out.removed.push({ ...item, detail: done?.text ?? 'removed' });
       if (done?.keyDeletionDate) out.keyDeletionDate = done.keyDeletionDate;
@@ -126,7 +128,11 @@ export async function runTeardown(
 export function planLines(style: Style, plan: readonly Removal[]): string {
   return table(
     plan.map((r) => [
-      r.action === 'remove' ? style.fail('remove') : style.warn('skip'),
+      r.action === 'remove'
+        ? style.fail('remove')
+        : r.action === 'disconnect'
+          ? style.warn('disconnect')
+          : style.warn('skip'),
       r.resource,
       r.name + (r.reason ? style.dim(` — ${r.reason}`) : ''),
     ]),
@@ -140,6 +146,11 @@ export function summaryText(
   heading?: string,
 ): string {
   const rows: string[][] = [
+    ...report.disconnected.map((r) => [
+      style.ok('✔ disconnected'),
+      r.resource,
+      `${r.name} ${style.dim(`— ${stack.names.topic} removed from its actions; the alarm is kept`)}`,
+    ]),
     ...report.removed.map((r) => [
       style.ok('✔ removed'),
       r.resource,
@@ -174,6 +185,7 @@ export function reportJson(stack: StackContext, report: TeardownReport) {
     stack: stack.names.stack,
     region: stack.region,
     removed: report.removed,
+    disconnected: report.disconnected.map((d) => d.name),
     skipped: report.skipped,
     failed: report.failed,
     keyId: report.keyId ?? null,

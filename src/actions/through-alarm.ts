@@ -9,11 +9,10 @@ import type { IO } from '../io/types.js';
 import { type AlarmFound, findAlarm } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
 import { findFunction } from '../resources/function.js';
-import { findPermissions, snsPermissionSpec } from '../resources/permission.js';
+import { findPermissions, permissionVerdict, snsPermissionSpec } from '../resources/permission.js';
 import { findSubscriptions } from '../resources/subscription.js';
 import { findTopic } from '../resources/topic.js';
 import type { AlarmState } from '../validate.js';
-import { permissionVerdict } from './chain.js';
 import { awsCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
 type ChainLink = 'alarm' | 'alarm-actions' | 'topic' | 'subscription' | 'permission' | 'function';

@@ -1,4 +1,9 @@
-import { CloudWatchClient, type MetricDataQuery, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+  paginateGetMetricData,
+} from '@aws-sdk/client-cloudwatch';
 import type { AwsClients } from './clients.js';
 
 /** The function's Invocations and Errors over a window (default the last 24 hours), from AWS/Lambda. */
@@ -52,4 +57,38 @@ export async function functionMetrics(
     }
   }
   return { invocations: totals.invocations ?? 0, errors: totals.errors ?? 0 };
+}
+
+/**
+ * The age in seconds of the oldest message of a queue: SQS's ApproximateAgeOfOldestMessage, its latest
+ * 1-minute maximum over the last 15 minutes; undefined when CloudWatch has no datapoint (yet).
+ */
+export async function queueAgeSeconds(
+  clients: AwsClients,
+  queueName: string,
+  now: number,
+): Promise<number | undefined> {
+  const out = await clients.get(CloudWatchClient).send(
+    new GetMetricDataCommand({
+      MetricDataQueries: [
+        {
+          Id: 'age',
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/SQS',
+              MetricName: 'ApproximateAgeOfOldestMessage',
+              Dimensions: [{ Name: 'QueueName', Value: queueName }],
+            },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+          ReturnData: true,
+        },
+      ],
+      StartTime: new Date(now - 15 * 60_000),
+      EndTime: new Date(now),
+      ScanBy: 'TimestampDescending',
+    }),
+  );
+  return out.MetricDataResults?.[0]?.Values?.[0];
 }

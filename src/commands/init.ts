@@ -1,11 +1,8 @@
 import {
   type AlarmAnswers,
   askInstance,
-  DEFAULTS,
   type Deployed,
   type InitAnswers,
-  optionalTextPrompt,
-  parseOptionalText,
   readDeployed,
   WEBHOOK_HELP,
 } from '../actions/init/answers.js';
@@ -13,116 +10,21 @@ import { identityLine, introLine } from '../actions/init/summary.js';
 import { UsageError } from '../errors.js';
 import { resolveValue, type ValueSpec } from '../io/resolve.js';
 import type { IO } from '../io/types.js';
-import type { AlarmFound } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
-import {
-  validateEvaluationPeriods,
-  validateInstanceId,
-  validateLogRetention,
-  validatePeriod,
-  validateThreshold,
-  validateWebhookUrl,
-} from '../validate.js';
+import { validatePrefix, validateStates, validateWebhookUrl } from '../validate.js';
 import type { CommandContext } from './context.js';
+import {
+  everyAlarmFilter,
+  type InitOptions,
+  keepableWebhook,
+  notifyChoice,
+  optionalText,
+  specs,
+  webhookPrompted,
+} from './init-answers.js';
 import { openStack, stackName } from './stack.js';
 
-/** init's flags as commander parses them (no commander defaults: absent means "not given"). */
-export interface InitOptions {
-  webhookUrl?: string | undefined;
-  channel?: string | undefined;
-  mention?: string | undefined;
-  instanceId?: string | undefined;
-  /** false with --no-alarm. */
-  alarm?: boolean | undefined;
-  threshold?: string | undefined;
-  period?: string | undefined;
-  evaluationPeriods?: string | undefined;
-  logRetentionDays?: string | undefined;
-  /** false with --no-verify-webhook. */
-  verifyWebhook?: boolean | undefined;
-  /** false with --no-rollback. */
-  rollback?: boolean | undefined;
-  dryRun?: boolean | undefined;
-}
-
-const parseWebhook = (raw: string) => {
-  validateWebhookUrl(raw);
-  return raw.trim();
-};
-
-/** A deployed alarm's value as a default, when it is one we accept (else undefined). */
-function accepted(value: number | undefined, parse: (raw: string) => unknown): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    parse(String(value));
-    return String(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * One spec per answer (flag → env → prompt → default). `current`, the deployed alarm on an interactive
- * re-run, supplies the alarm's defaults so that pressing Enter keeps what is deployed.
- */
-function specs(options: InitOptions, env: NodeJS.ProcessEnv, current?: AlarmFound) {
-  const thresholdDefault = accepted(current?.threshold, validateThreshold) ?? DEFAULTS.threshold;
-  const webhookUrl: ValueSpec<string> = {
-    flag: '--webhook-url',
-    value: options.webhookUrl,
-    envVar: 'SLACK_WEBHOOK_URL',
-    env,
-    parse: parseWebhook,
-    prompt: (ask, validate) => ask.password({ message: 'Slack incoming-webhook URL', validate }),
-  };
-  const channel: ValueSpec<string> = {
-    flag: '--channel',
-    value: options.channel,
-    parse: (raw) => raw.trim(),
-  };
-  const mention: ValueSpec<string> = {
-    flag: '--mention',
-    value: options.mention,
-    parse: (raw) => raw.trim(),
-  };
-  const instanceId: ValueSpec<string> = {
-    flag: '--instance-id',
-    value: options.instanceId,
-    parse: validateInstanceId,
-  };
-  const threshold: ValueSpec<number> = {
-    flag: '--threshold',
-    value: options.threshold,
-    parse: validateThreshold,
-    default: thresholdDefault,
-    prompt: (ask, validate) =>
-      ask.input({
-        message: 'Alarm when average CPU (%) is at least',
-        default: thresholdDefault,
-        // An empty answer takes the default (the deployed threshold on a re-run).
-        validate: (raw) => (raw.trim() === '' ? true : validate(raw)),
-      }),
-  };
-  const period: ValueSpec<number> = {
-    flag: '--period',
-    value: options.period,
-    parse: validatePeriod,
-    default: accepted(current?.period, validatePeriod) ?? DEFAULTS.period,
-  };
-  const evaluationPeriods: ValueSpec<number> = {
-    flag: '--evaluation-periods',
-    value: options.evaluationPeriods,
-    parse: validateEvaluationPeriods,
-    default: accepted(current?.evaluationPeriods, validateEvaluationPeriods) ?? DEFAULTS.evaluationPeriods,
-  };
-  const logRetentionDays: ValueSpec<number> = {
-    flag: '--log-retention-days',
-    value: options.logRetentionDays,
-    parse: validateLogRetention,
-    default: DEFAULTS.logRetentionDays,
-  };
-  return { webhookUrl, channel, mention, instanceId, threshold, period, evaluationPeriods, logRetentionDays };
-}
+export type { InitOptions } from './init-answers.js';
 
 /** Flag and environment values only: no prompt, no default, no requirement. */
 function fromFlags<T>(io: IO, spec: ValueSpec<T>): Promise<T | undefined> {
@@ -140,42 +42,20 @@ async function validateGiven(options: InitOptions, ctx: CommandContext): Promise
   if (options.alarm === false && options.instanceId !== undefined) {
     throw new UsageError('--instance-id and --no-alarm contradict each other: pass one of them.');
   }
-  if (!ctx.io.interactive && options.alarm !== false && options.instanceId === undefined) {
+  if (options.states !== undefined) validateStates(options.states);
+  if (options.prefix !== undefined) validatePrefix(options.prefix);
+  if (!options.everyAlarm && (options.states !== undefined || options.prefix !== undefined)) {
     throw new UsageError(
-      'Missing --instance-id (or --no-alarm to create no alarm); it is required when not running interactively.',
+      '--states and --prefix choose what --every-alarm sends: pass --every-alarm with them.',
     );
   }
-}
-
-/** Would the webhook prompt be shown (interactive, neither flag nor environment)? */
-function webhookPrompted(spec: ValueSpec<string>, io: IO): boolean {
-  return io.interactive && spec.value === undefined && !spec.env?.[spec.envVar ?? ''];
-}
-
-/**
- * On an interactive re-run the webhook prompt accepts an empty answer: keep the deployed (encrypted) URL,
- * so that changing, say, the threshold does not mean digging out the webhook URL again.
- */
-function keepableWebhook(
-  spec: ValueSpec<string>,
-  deployed: Deployed | undefined,
-): ValueSpec<string | undefined> {
-  if (!deployed?.fn?.environment.kmsEncryptedHookUrl) return spec;
-  return {
-    ...spec,
-    parse: (raw) => (raw.trim() === '' ? undefined : parseWebhook(raw)),
-    prompt: (ask, validate) =>
-      ask.password({ message: 'Slack incoming-webhook URL (empty: keep the deployed one)', validate }),
-  };
-}
-
-/** Channel or mention: prompted with the deployed value as the default ("-" clears it). */
-function optionalText(
-  spec: ValueSpec<string>,
-  prompt: Parameters<typeof optionalTextPrompt>,
-): ValueSpec<string> {
-  if (spec.value !== undefined) return spec; // a flag: taken as given, as before
-  return { ...spec, parse: parseOptionalText, prompt: optionalTextPrompt(...prompt) };
+  const decided = options.alarm === false || options.instanceId !== undefined || options.everyAlarm;
+  if (!ctx.io.interactive && !decided) {
+    throw new UsageError(
+      'Missing --instance-id (or --every-alarm for every alarm of the region, or --no-alarm for no alarm); ' +
+        'one is required when not running interactively.',
+    );
+  }
 }
 
 /**
@@ -221,8 +101,10 @@ async function gather(
     optionalText(s.mention, ['Mention on ALARM messages', '<!here>', 'none', env?.slackMention]),
   );
 
+  const notify = await notifyChoice(options, io, deployed);
+  const everyAlarm = notify.includes('every') ? await everyAlarmFilter(options, io, deployed) : undefined;
   let alarm: AlarmAnswers | undefined;
-  if (options.alarm !== false) {
+  if (options.alarm !== false && notify.includes('cpu')) {
     let instanceId = await resolveValue(io, s.instanceId);
     if (instanceId === undefined && io.interactive) {
       const { listRunningInstances } = await import('../aws/instances.js');
@@ -257,6 +139,8 @@ async function gather(
     channel,
     mention,
     alarm,
+    everyAlarm,
+    pickAlarms: notify.includes('pick'),
     logRetentionDays,
     verifyWebhook: options.verifyWebhook !== false,
     rollback: options.rollback !== false,

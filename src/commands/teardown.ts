@@ -22,7 +22,7 @@ export async function run(options: TeardownOptions, ctx: CommandContext): Promis
 
   io.progress.info(`Looking for the stack ${name} in ${stack.region} (account ${identity.account})…`);
   const plan = planRemovals(stack, await discover(stack), { force, pendingWindowDays });
-  const toRemove = plan.filter((r) => r.action === 'remove');
+  const toRemove = plan.filter((r) => r.action !== 'skip');
   if (plan.length > 0) io.progress.info(planLines(io.style, plan));
 
   if (toRemove.length > 0 && !ctx.globals.yes) {

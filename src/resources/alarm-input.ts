@@ -140,7 +140,7 @@ export interface InputOf {
   metric: PutMetricAlarmInput;
   composite: PutCompositeAlarmInput;
 }
-export type AlarmInput = { [K in AlarmKind]: { kind: K; input: InputOf[K] } }[AlarmKind];
+type AlarmInput = { [K in AlarmKind]: { kind: K; input: InputOf[K] } }[AlarmKind];
 
 function shapeOf(alarm: MetricAlarm): MetricShape {
   if (alarm.EvaluationCriteria !== undefined) return 'promql';

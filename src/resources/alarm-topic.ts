@@ -21,14 +21,14 @@ const STATES = Object.keys(ACTION_LIST) as ActionState[];
 export const MAX_ACTIONS_PER_STATE = 5;
 
 /** The part of any alarm (described, or a Put…Input) that holds its actions. */
-export interface ActionLists {
+interface ActionLists {
   AlarmName?: string | undefined;
   AlarmActions?: string[] | undefined;
   OKActions?: string[] | undefined;
   InsufficientDataActions?: string[] | undefined;
 }
 
-export type TopicAdded<T> =
+type TopicAdded<T> =
   | {
       ok: true;
       input: T;

@@ -26,10 +26,10 @@ import { type Ensured, type PlanItem, type StackContext, stackTags, type Tags } 
 import { forUndo, withLambdaRetry } from './function-retry.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-export const MAPPING_BATCH_SIZE = 5;
+const MAPPING_BATCH_SIZE = 5;
 const MAPPING_BATCHING_WINDOW_S = 0;
 /** Lambda's minimum for ScalingConfig.MaximumConcurrency (2–1000). */
-export const MAPPING_MAX_CONCURRENCY = 2;
+const MAPPING_MAX_CONCURRENCY = 2;
 const MAPPING_RESPONSE_TYPES: FunctionResponseType[] = ['ReportBatchItemFailures'];
 
 /** How long a mapping may stay Creating/Updating/Deleting before we give up waiting for it. */

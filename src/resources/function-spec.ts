@@ -16,7 +16,23 @@ export interface FunctionEnvironment {
   kmsEncryptedHookUrl: string;
   slackChannel: string;
   slackMention: string;
+  /** The undelivered-alert queue's URL: the notifier hands an alert Slack rate-limited to it ('' none). */
+  undeliveredQueueUrl: string;
+  /**
+   * The every-alarm rule's filter as JSON ({"states":[…],"prefix":…}): the notifier skips the SNS copy of a
+   * state change the rule also delivers, so that it is posted once ('' when there is no rule).
+   */
+  alarmEventsFilter: string;
 }
+
+/** The variables the stack sets; any other in the function's environment is someone else's. */
+export const ENVIRONMENT_KEYS = [
+  'kmsEncryptedHookUrl',
+  'slackChannel',
+  'slackMention',
+  'undeliveredQueueUrl',
+  'alarmEventsFilter',
+] as const satisfies ReadonlyArray<keyof FunctionEnvironment>;
 
 export interface FunctionFound {
   arn: string;
@@ -50,11 +66,10 @@ export interface FunctionDesired {
   codeSha256: string;
 }
 
-/** The variables we set: the ciphertext always; channel and mention only when non-empty. */
+/** The variables we set: the ciphertext always; the others only when non-empty. */
 export function environmentVariables(env: FunctionEnvironment): Record<string, string> {
-  return {
-    kmsEncryptedHookUrl: env.kmsEncryptedHookUrl,
-    ...(env.slackChannel ? { slackChannel: env.slackChannel } : {}),
-    ...(env.slackMention ? { slackMention: env.slackMention } : {}),
-  };
+  const variables: Record<string, string> = { kmsEncryptedHookUrl: env.kmsEncryptedHookUrl };
+  for (const key of ENVIRONMENT_KEYS)
+    if (key !== 'kmsEncryptedHookUrl' && env[key]) variables[key] = env[key];
+  return variables;
 }

@@ -21,6 +21,7 @@ import { restoreFunction } from './function-restore.js';
 import { forUndo, waitActive, waitUpdated, withLambdaRetry } from './function-retry.js';
 import {
   ARCHITECTURE,
+  ENVIRONMENT_KEYS,
   environmentVariables,
   type FunctionDesired,
   type FunctionEnvironment,
@@ -120,14 +121,13 @@ function configurationChanges(
 }
 
 function environmentDiffers(found: Record<string, string>, desired: FunctionEnvironment): boolean {
-  const ours = new Set(['kmsEncryptedHookUrl', 'slackChannel', 'slackMention']);
+  const ours = new Set<string>(ENVIRONMENT_KEYS);
   // Variables someone else added: our environment is exactly ours, so rewriting it is a change.
   if (Object.keys(found).some((k) => !ours.has(k))) return true;
   if (desired.kmsEncryptedHookUrl && found.kmsEncryptedHookUrl !== desired.kmsEncryptedHookUrl) return true;
   if (!found.kmsEncryptedHookUrl) return true;
-  return (
-    (found.slackChannel ?? '') !== (desired.slackChannel ?? '') ||
-    (found.slackMention ?? '') !== (desired.slackMention ?? '')
+  return ENVIRONMENT_KEYS.some(
+    (key) => key !== 'kmsEncryptedHookUrl' && (found[key] ?? '') !== (desired[key] ?? ''),
   );
 }
 
@@ -253,6 +253,30 @@ async function updateFunction(
     );
   }
   return { change: 'updated', value: { arn: found.arn }, undo };
+}
+
+/**
+ * The environment alone, from `current` (what the function has now) to `next`: the every-alarm filter
+ * changes this way once the rule delivers. No call when they are the same; undo puts `current` back.
+ */
+export async function ensureFunctionEnvironment(
+  ctx: StackContext,
+  current: FunctionEnvironment,
+  next: FunctionEnvironment,
+): Promise<Ensured<{ environment: FunctionEnvironment }>> {
+  const put = async (target: StackContext, env: FunctionEnvironment) => {
+    const Environment = { Variables: environmentVariables(env) };
+    await withLambdaRetry(target, () =>
+      target.clients
+        .get(LambdaClient)
+        .send(new UpdateFunctionConfigurationCommand({ FunctionName: ctx.names.functionName, Environment })),
+    );
+    await waitUpdated(target);
+  };
+  const same = ENVIRONMENT_KEYS.every((key) => (current[key] ?? '') === (next[key] ?? ''));
+  if (same) return { change: 'unchanged', value: { environment: current } };
+  await put(ctx, next);
+  return { change: 'updated', value: { environment: next }, undo: () => put(forUndo(ctx), current) };
 }
 
 async function deleteFunction(ctx: StackContext): Promise<void> {

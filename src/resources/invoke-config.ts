@@ -20,9 +20,9 @@ import type { Ensured, PlanItem, StackContext } from './context.js';
 import { forUndo, withLambdaRetry } from './function-retry.js';
 
 /** Lambda's default and maximum: 2 retries. */
-export const INVOKE_RETRY_ATTEMPTS = 2;
+const INVOKE_RETRY_ATTEMPTS = 2;
 /** Lambda's default and maximum: 6 hours. */
-export const INVOKE_MAX_EVENT_AGE_S = 21_600;
+const INVOKE_MAX_EVENT_AGE_S = 21_600;
 
 export interface InvokeConfigFound {
   maximumRetryAttempts: number | undefined;

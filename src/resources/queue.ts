@@ -24,9 +24,9 @@ import { TIMEOUT_S } from './function-spec.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
 /** 14 days, SQS's maximum (its default is 4 days). */
-export const QUEUE_RETENTION_S = 1_209_600;
+const QUEUE_RETENTION_S = 1_209_600;
 /** 6 × the function's timeout (15 s): 90 s. */
-export const QUEUE_VISIBILITY_TIMEOUT_S = 6 * TIMEOUT_S;
+const QUEUE_VISIBILITY_TIMEOUT_S = 6 * TIMEOUT_S;
 
 type Attributes = Partial<Record<QueueAttributeName, string>>;
 

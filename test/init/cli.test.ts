@@ -45,7 +45,10 @@ describe('alarm-to-slack init (binary)', () => {
       '--evaluation-periods must be at least 1',
     ],
     [[...REGION, ...HOOK, '--no-alarm', '--log-retention-days', '8'], '--log-retention-days must be one of'],
-    [[...REGION, ...HOOK], 'Missing --instance-id (or --no-alarm'],
+    [
+      [...REGION, ...HOOK],
+      'Missing --instance-id (or --every-alarm for every alarm of the region, or --no-alarm',
+    ],
     [[...REGION, ...HOOK, '--no-alarm', '--instance-id', 'i-0123abcd'], 'contradict'],
     [['--region', 'Seoul', ...HOOK, '--no-alarm'], 'did you mean --region ap-northeast-2?'],
     [[...REGION, '--name', '1abc', ...HOOK, '--no-alarm'], '--name "1abc" is not valid'],

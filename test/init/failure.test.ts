@@ -253,9 +253,11 @@ describe('init, a step fails and the rollback of another is refused', () => {
       .calls()
       .filter(([client, name]) => client === 'iam' && !/^(Get|List)/.test(name))
       .map(([, name]) => name.replace(/Command$/, ''));
+    // Both inline policies are refused (the attachment and the two puts run at once).
     expect(iamWrites).toEqual([
       'CreateRole',
       'AttachRolePolicy',
+      'PutRolePolicy',
       'PutRolePolicy',
       'DetachRolePolicy',
       'DeleteRole',

@@ -38,9 +38,13 @@ describe('init, first run', () => {
         'CreateRole',
         'AttachRolePolicy',
         'PutRolePolicy',
+        'PutRolePolicy',
         'CreateLogGroup',
         'PutRetentionPolicy',
+        'CreateQueue',
         'CreateFunction',
+        'PutFunctionEventInvokeConfig',
+        'CreateEventSourceMapping',
         'AddPermission',
         'Subscribe',
         'PutMetricAlarm',
@@ -86,7 +90,8 @@ describe('init, first run', () => {
         PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
       },
     ]);
-    const [putPolicy] = aws.inputs('PutRolePolicy');
+    const putPolicies = aws.inputs('PutRolePolicy');
+    const putPolicy = putPolicies.find((p) => p.PolicyName === 'mission-kms-decrypt');
     expect(putPolicy).toMatchObject({ RoleName: 'mission-lambda-role', PolicyName: 'mission-kms-decrypt' });
     const decrypt = policy(putPolicy?.PolicyDocument);
     expect(decrypt.Statement).toHaveLength(1);
@@ -97,6 +102,54 @@ describe('init, first run', () => {
       Condition: { StringEquals: { 'kms:EncryptionContext:LambdaFunctionName': 'mission-lambda' } },
     });
     expect(JSON.stringify(decrypt)).not.toContain('"*"');
+    // The undelivered-alert queue, that queue only: send (the failure destination), and drain it.
+    const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:mission-undelivered`;
+    const queuePolicy = putPolicies.find((p) => p.PolicyName === 'mission-undelivered-queue');
+    expect(queuePolicy?.RoleName).toBe('mission-lambda-role');
+    expect(policy(queuePolicy?.PolicyDocument)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'KeepUndeliveredAlerts', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn },
+        {
+          Sid: 'RedeliverUndeliveredAlerts',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: queueArn,
+        },
+      ],
+    });
+
+    expect(aws.inputs('CreateQueue')).toEqual([
+      {
+        QueueName: 'mission-undelivered',
+        Attributes: {
+          MessageRetentionPeriod: '1209600',
+          VisibilityTimeout: '90',
+          SqsManagedSseEnabled: 'true',
+        },
+        tags: { [STACK_TAG]: 'mission' },
+      },
+    ]);
+    expect(aws.inputs('PutFunctionEventInvokeConfig')).toEqual([
+      {
+        FunctionName: 'mission-lambda',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: queueArn } },
+      },
+    ]);
+    expect(aws.inputs('CreateEventSourceMapping')).toEqual([
+      {
+        FunctionName: 'mission-lambda',
+        EventSourceArn: queueArn,
+        Enabled: true,
+        BatchSize: 5,
+        MaximumBatchingWindowInSeconds: 0,
+        ScalingConfig: { MaximumConcurrency: 2 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        Tags: { [STACK_TAG]: 'mission' },
+      },
+    ]);
 
     expect(aws.inputs('CreateLogGroup')).toEqual([
       { logGroupName: '/aws/lambda/mission-lambda', tags: { [STACK_TAG]: 'mission' } },
@@ -119,7 +172,13 @@ describe('init, first run', () => {
       Timeout: 15,
       Role: ROLE_ARN,
       KMSKeyArn: keyArn,
-      Environment: { Variables: { kmsEncryptedHookUrl: ciphertext, slackChannel: '#ops' } },
+      Environment: {
+        Variables: {
+          kmsEncryptedHookUrl: ciphertext,
+          slackChannel: '#ops',
+          undeliveredQueueUrl: aws.fake.find.queue('mission-undelivered').url,
+        },
+      },
       Tags: { [STACK_TAG]: 'mission' },
     });
     const decoded = JSON.parse(Buffer.from(ciphertext, 'base64').toString());
@@ -170,6 +229,12 @@ describe('init, first run', () => {
     for (const after of ['AddPermission', 'Subscribe']) {
       expect(at('CreateFunction')).toBeLessThan(at(after));
       expect(at('CreateTopic')).toBeLessThan(at(after));
+    }
+    expect(at('CreateQueue')).toBeLessThan(at('CreateFunction'));
+    for (const after of ['PutFunctionEventInvokeConfig', 'CreateEventSourceMapping']) {
+      expect(at('CreateFunction')).toBeLessThan(at(after));
+      expect(at('CreateQueue')).toBeLessThan(at(after));
+      expect(order.lastIndexOf('PutRolePolicy')).toBeLessThan(at(after));
     }
     expect(at('CreateTopic')).toBeLessThan(at('PutMetricAlarm'));
   });
@@ -248,6 +313,9 @@ describe('init, first run', () => {
         subscriptionArn,
         alarmArn: ALARM_ARN,
         logGroupName: '/aws/lambda/mission-lambda',
+        queueUrl: aws.fake.find.queue('mission-undelivered').url,
+        eventSourceMappingUuid: [...aws.fake.state.mappings.keys()][0],
+        ruleArn: null,
       },
       steps: expect.any(Array),
     });
@@ -264,6 +332,9 @@ describe('init, first run', () => {
         'role-policies',
         'subscription',
         'topic',
+        'queue',
+        'invoke-config',
+        'event-source-mapping',
       ].sort(),
     );
     for (const step of doc.steps) {

@@ -15,6 +15,7 @@ function prompts(
     { kind: 'password', match: /Slack incoming-webhook URL/, answer: WEBHOOK },
     { kind: 'input', match: /Channel label/, answer: '#alerts' },
     { kind: 'input', match: /Mention on ALARM/, answer: '<!here>' },
+    { kind: 'select', match: /What should notify Slack\?/, answer: 'cpu' },
     { kind: 'select', match: /CPU alarm/, answer: overrides.instance ?? INSTANCE },
     ...(overrides.extra ?? []),
     { kind: 'input', match: /Alarm when average CPU \(%\) is at least/, answer: '85' },
@@ -49,7 +50,7 @@ describe('init, interactive', () => {
     expect(stderr).toContain('https://api.slack.com/apps → Incoming Webhooks → Add New Webhook to Workspace');
     expect(stderr).toContain('It is stored only encrypted (KMS)');
 
-    const select = run.io.asked.find((a) => a.kind === 'select');
+    const select = run.io.asked.find((a) => a.kind === 'select' && /CPU alarm/.test(a.message));
     expect(select?.choices?.map((c) => c.name)).toEqual([
       `${INSTANCE} (web-1)`,
       'i-0fffffffffffffff0',
@@ -162,10 +163,11 @@ describe('init, interactive', () => {
     });
     expect(run.error).toBeUndefined();
     expect(run.io.stderr.join('\n')).toContain('Could not list EC2 instances');
-    expect(run.io.asked.find((a) => a.kind === 'select')?.choices?.map((c) => c.value)).toEqual([
-      'type',
-      'none',
-    ]);
+    expect(
+      run.io.asked
+        .find((a) => a.kind === 'select' && /CPU alarm/.test(a.message))
+        ?.choices?.map((c) => c.value),
+    ).toEqual(['type', 'none']);
   });
 
   it('declining the plan exits 1 having changed nothing', async () => {
@@ -248,6 +250,7 @@ describe('init, interactive', () => {
         match: /^Mention on ALARM messages \(e\.g\. <!here>; empty keeps <!here>, "-" for none\)$/,
         answer: '',
       },
+      { kind: 'select', match: /What should notify Slack\?/, answer: 'cpu' },
       { kind: 'select', match: /CPU alarm/, answer: INSTANCE },
       { kind: 'input', match: /Alarm when average CPU/, answer: '' },
       ...extra,
@@ -266,7 +269,7 @@ describe('init, interactive', () => {
     it('offers the deployed alarm’s instance first', async () => {
       await deployed();
       const run = await runInit({ interactive: true, options: NO_FLAGS, answers: enter() });
-      const select = run.io.asked.find((a) => a.kind === 'select');
+      const select = run.io.asked.find((a) => a.kind === 'select' && /CPU alarm/.test(a.message));
       expect(select?.choices?.map((c) => c.value)).toEqual([INSTANCE, 'i-0fffffffffffffff0', 'type', 'none']);
     });
 
@@ -274,7 +277,7 @@ describe('init, interactive', () => {
       await deployed();
       aws.fake.state.instances = aws.fake.state.instances.filter((i: { id: string }) => i.id !== INSTANCE);
       const run = await runInit({ interactive: true, options: NO_FLAGS, answers: enter() });
-      const select = run.io.asked.find((a) => a.kind === 'select');
+      const select = run.io.asked.find((a) => a.kind === 'select' && /CPU alarm/.test(a.message));
       expect(select?.choices?.[0]).toMatchObject({ value: INSTANCE, name: INSTANCE });
       expect(aws.writes()).toEqual([]);
     });

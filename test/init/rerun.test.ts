@@ -36,7 +36,7 @@ describe('init, re-run (update in place)', () => {
     expect(aws.inputs('Decrypt')[0]).toMatchObject({
       EncryptionContext: { LambdaFunctionName: 'mission-lambda' },
     });
-    expect(resultDoc(run).steps.map((s) => s.status)).toEqual(Array(11).fill('unchanged'));
+    expect(resultDoc(run).steps.map((s) => s.status)).toEqual(Array(14).fill('unchanged'));
     expect(aws.fake.snapshot()).toEqual(before);
     expect(resultDoc(run).resources.topicArn).toBe(TOPIC_ARN);
   });

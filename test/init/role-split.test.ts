@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decryptPolicy,
-  ensureRolePolicies,
-  ensureRoleTrust,
-  findRole,
-  trustPolicy,
-} from '../../src/resources/role.js';
+import { ensureRolePolicies, ensureRoleTrust, findRole } from '../../src/resources/role.js';
+import { decryptPolicy, queuePolicy, trustPolicy } from '../../src/resources/role-policies.js';
 import { awsError } from '../fake-aws/index.js';
 import { ACCOUNT, REGION, testStackContext } from '../helpers/aws.js';
 import { useFakeAws } from './harness.js';
@@ -23,10 +18,14 @@ describe('ensureRoleTrust / ensureRolePolicies', () => {
     expect(aws.writes()).toEqual(['CreateRole']);
     const policies = await ensureRolePolicies(ctx, undefined, KEY_ARN);
     expect(policies.change).toBe('created');
-    expect(aws.writes().slice(1).sort()).toEqual(['AttachRolePolicy', 'PutRolePolicy']);
-    expect(JSON.parse(String(aws.inputs('PutRolePolicy')[0]?.PolicyDocument))).toEqual(
-      decryptPolicy(ctx, KEY_ARN),
+    expect(aws.writes().slice(1).sort()).toEqual(['AttachRolePolicy', 'PutRolePolicy', 'PutRolePolicy']);
+    const documents = Object.fromEntries(
+      aws.inputs('PutRolePolicy').map((p) => [p.PolicyName, JSON.parse(String(p.PolicyDocument))]),
     );
+    expect(documents).toEqual({
+      'mission-kms-decrypt': decryptPolicy(ctx, KEY_ARN),
+      'mission-undelivered-queue': queuePolicy(ctx),
+    });
     await policies.undo?.();
     await role.undo?.();
     expect(aws.fake.state.roles.size).toBe(0);

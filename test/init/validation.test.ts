@@ -81,7 +81,7 @@ const CASES: Case[] = [
   [
     'no instance and no --no-alarm, not interactive',
     { options: firstRunOptions({ instanceId: undefined }) },
-    /^Missing --instance-id \(or --no-alarm/,
+    /^Missing --instance-id \(or --every-alarm for every alarm of the region, or --no-alarm/,
   ],
   [
     'an invalid threshold even with --no-alarm',
@@ -194,11 +194,14 @@ describe('init --dry-run', () => {
     expect(doc.plan.map((p) => p.action)).toEqual(Array(doc.plan.length).fill('create'));
     expect(doc.plan.map((p) => p.resource)).toEqual([
       'SNS topic',
+      'SQS queue',
       'KMS key',
       'Webhook URL (encrypted)',
       'IAM role',
       'Log group',
       'Lambda function',
+      'Async invocation config',
+      'Event source mapping',
       'Lambda permission',
       'SNS subscription',
       'CloudWatch alarm',

@@ -30,7 +30,13 @@ export function desired(overrides: Partial<FunctionDesired> = {}): FunctionDesir
   return {
     roleArn: ROLE_ARN,
     keyArn: KEY_ARN,
-    environment: { kmsEncryptedHookUrl: 'Y2lwaGVydGV4dA==', slackChannel: '#ops', slackMention: '' },
+    environment: {
+      kmsEncryptedHookUrl: 'Y2lwaGVydGV4dA==',
+      slackChannel: '#ops',
+      slackMention: '',
+      undeliveredQueueUrl: '',
+      alarmEventsFilter: '',
+    },
     zip: ZIP,
     codeSha256: codeSha256(ZIP),
     ...overrides,

@@ -154,7 +154,15 @@ describe('ensureFunction: update', () => {
     await ensureFunction(
       ctx,
       found(),
-      desired({ environment: { kmsEncryptedHookUrl: '', slackChannel: '#alerts', slackMention: '@here' } }),
+      desired({
+        environment: {
+          kmsEncryptedHookUrl: '',
+          slackChannel: '#alerts',
+          slackMention: '@here',
+          undeliveredQueueUrl: '',
+          alarmEventsFilter: '',
+        },
+      }),
     );
     expect(mocks.lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input).toEqual({
       FunctionName: 'mission-lambda',

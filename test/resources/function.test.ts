@@ -124,7 +124,13 @@ describe('planFunction', () => {
     const { ctx } = testStackContext('mission');
     const plan = planFunction(ctx, found(), {
       roleArn: ROLE_ARN,
-      environment: { kmsEncryptedHookUrl: '', slackChannel: '#ops', slackMention: '' },
+      environment: {
+        kmsEncryptedHookUrl: '',
+        slackChannel: '#ops',
+        slackMention: '',
+        undeliveredQueueUrl: '',
+        alarmEventsFilter: '',
+      },
       codeSha256: codeSha256(ZIP),
     });
     expect(plan.action).toBe('unchanged');
@@ -134,7 +140,13 @@ describe('planFunction', () => {
     const { ctx } = testStackContext('mission');
     const plan = planFunction(ctx, found({ timeout: 3, kmsKeyArn: undefined }), {
       ...desired(),
-      environment: { kmsEncryptedHookUrl: '', slackChannel: '#alerts', slackMention: '@here' },
+      environment: {
+        kmsEncryptedHookUrl: '',
+        slackChannel: '#alerts',
+        slackMention: '@here',
+        undeliveredQueueUrl: '',
+        alarmEventsFilter: '',
+      },
     });
     expect(plan.changes).toEqual(['timeout', 'kms key', 'environment']);
   });

@@ -20,6 +20,8 @@ import {
 } from './mock-stack.js';
 
 const aws = mockAws();
+const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/123456789012/mission-undelivered`;
+const MAPPING_UUID = 'b7e1f3a2-0000-4000-8000-000000000007';
 beforeEach(() => aws.reset());
 afterAll(() => aws.restore());
 
@@ -35,7 +37,12 @@ const COMPLETE_WRITES: Array<[string, unknown]> = [
   ['iam.DeleteRole', { RoleName: 'mission-lambda-role' }],
   ['kms.ScheduleKeyDeletion', { KeyId: KEY_ID, PendingWindowInDays: 7 }],
   ['kms.DeleteAlias', { AliasName: 'alias/mission-kms-key' }],
+  ['iam.DeleteRolePolicy', { RoleName: 'mission-lambda-role', PolicyName: 'mission-undelivered-queue' }],
+  ['lambda.DeleteEventSourceMapping', { UUID: MAPPING_UUID }],
+  ['sqs.DeleteQueue', { QueueUrl: QUEUE_URL }],
 ];
+/** The stack as it was before the undelivered-alert queue (what the key and empty cases seed). */
+const NO_QUEUE = { queue: false, invokeConfig: false, mapping: false, queuePolicy: undefined } as const;
 
 const sorted = (list: Array<[string, unknown]>) =>
   [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -64,10 +71,17 @@ describe('teardown of a complete stack', () => {
     expect(indexOf(names, 'iam.DeleteRole')).toBeGreaterThan(indexOf(names, 'iam.DeleteRolePolicy'));
     expect(indexOf(names, 'sns.DeleteTopic')).toBeGreaterThan(indexOf(names, 'sns.Unsubscribe'));
     expect(indexOf(names, 'sns.DeleteTopic')).toBeGreaterThan(indexOf(names, 'cloudwatch.DeleteAlarms'));
+    // The queue goes once nothing drains it any more.
+    expect(indexOf(names, 'sqs.DeleteQueue')).toBeGreaterThan(
+      indexOf(names, 'lambda.DeleteEventSourceMapping'),
+    );
+    expect(indexOf(names, 'sqs.DeleteQueue')).toBeGreaterThan(indexOf(names, 'lambda.DeleteFunction'));
     // Independent removals overlap: the alarm and the subscription go first together, and the topic
     // does not wait for the function.
-    expect(new Set(names.slice(0, 2))).toEqual(new Set(['cloudwatch.DeleteAlarms', 'sns.Unsubscribe']));
-    expect(new Set(names.slice(2, 4))).toEqual(new Set(['lambda.DeleteFunction', 'sns.DeleteTopic']));
+    expect(new Set(names.slice(0, 3))).toEqual(
+      new Set(['cloudwatch.DeleteAlarms', 'sns.Unsubscribe', 'lambda.DeleteEventSourceMapping']),
+    );
+    expect(new Set(names.slice(3, 5))).toEqual(new Set(['lambda.DeleteFunction', 'sns.DeleteTopic']));
 
     // Discovery: the caller first, then every lookup before any removal; afterwards only the role's
     // removal lists its policies again (what is attached at that moment is what must be detached).
@@ -76,20 +90,31 @@ describe('teardown of a complete stack', () => {
     const firstWrite = all.findIndex((n) => !/\.(Get|List|Describe)/.test(n));
     expect(all.slice(1, firstWrite).sort()).toEqual(
       [
-        'cloudwatch.DescribeAlarms',
+        'cloudwatch.DescribeAlarms', // the stack's alarm
+        'cloudwatch.DescribeAlarms', // every alarm, for those connected to the topic
         'cloudwatch.ListTagsForResource',
+        'eventbridge.DescribeRule',
+        'eventbridge.ListTagsForResource',
+        'eventbridge.ListTargetsByRule',
         'iam.GetRole',
+        'iam.GetRolePolicy',
         'iam.GetRolePolicy',
         'iam.ListAttachedRolePolicies',
         'iam.ListRolePolicies',
         'kms.DescribeKey',
         'kms.ListResourceTags',
         'lambda.GetFunction',
+        'lambda.GetFunctionEventInvokeConfig',
+        'lambda.ListEventSourceMappings',
+        'lambda.ListTags',
         'logs.DescribeLogGroups',
         'logs.ListTagsForResource',
         'sns.GetTopicAttributes',
         'sns.ListSubscriptionsByTopic',
         'sns.ListTagsForResource',
+        'sqs.GetQueueAttributes',
+        'sqs.GetQueueUrl',
+        'sqs.ListQueueTags',
       ].sort(),
     );
     expect(
@@ -113,6 +138,7 @@ describe('teardown of a complete stack', () => {
     expect((doc.removed as Array<{ resource: string }>).map((r) => r.resource).sort()).toEqual(
       [
         'CloudWatch alarm',
+        'Event source mapping',
         'IAM role',
         'KMS alias',
         'KMS key',
@@ -120,6 +146,7 @@ describe('teardown of a complete stack', () => {
         'Log group',
         'SNS subscription',
         'SNS topic',
+        'SQS queue',
       ].sort(),
     );
   });
@@ -136,7 +163,7 @@ describe('teardown of a complete stack', () => {
     // The plan was shown on stderr before anything was removed.
     expect(io.stderr.join('\n')).toMatch(/remove\s+SNS topic\s+mission-sns/);
     expect(io.stderr.join('\n')).toMatch(
-      /✔ Remove Lambda function mission-lambda — removed, with its SNS permission/,
+      /✔ Remove Lambda function mission-lambda — removed, with its permissions and failure destination/,
     );
   });
 
@@ -173,6 +200,7 @@ describe('teardown of a partial or empty stack', () => {
       fn: false,
       alarm: false,
       subscriptions: [],
+      ...NO_QUEUE,
     });
     const io = scriptedIO();
     await run({}, commandContext(io));
@@ -192,6 +220,7 @@ describe('teardown of a partial or empty stack', () => {
       role: false,
       logGroup: false,
       keyState: 'PendingDeletion',
+      ...NO_QUEUE,
     });
     const io = scriptedIO({ json: true });
     await run({}, commandContext(io, { yes: true }));
@@ -293,7 +322,7 @@ describe('teardown safety', () => {
     mockStack(aws);
     const io = scriptedIO({
       interactive: true,
-      answers: [{ kind: 'confirm', match: /Remove these 8 resource\(s\) of mission/, answer: false }],
+      answers: [{ kind: 'confirm', match: /Remove these 10 resource\(s\) of mission/, answer: false }],
     });
     await expect(run({}, commandContext(io))).rejects.toMatchObject({
       name: 'CancelledError',
@@ -306,7 +335,7 @@ describe('teardown safety', () => {
     mockStack(aws);
     const io = scriptedIO({
       interactive: true,
-      answers: [{ kind: 'confirm', match: /Remove these 8 resource\(s\)/, answer: true }],
+      answers: [{ kind: 'confirm', match: /Remove these 10 resource\(s\)/, answer: true }],
     });
     await run({}, commandContext(io));
     expect(sorted(writes(aws))).toEqual(sorted(COMPLETE_WRITES));
@@ -343,7 +372,7 @@ describe('teardown failures', () => {
     const io = scriptedIO({ json: true });
     await expect(run({}, commandContext(io, { yes: true }))).rejects.toMatchObject({
       exitCode: 1,
-      message: expect.stringContaining('1 of 8 removal(s) failed: Lambda function mission-lambda'),
+      message: expect.stringContaining('1 of 10 removal(s) failed: Lambda function mission-lambda'),
     });
     // Everything else, including what is ordered after the function, was still removed.
     expect(sorted(writes(aws))).toEqual(sorted(COMPLETE_WRITES));
@@ -357,7 +386,7 @@ describe('teardown failures', () => {
         },
       ],
     });
-    expect((io.resultJson as { removed: unknown[] }).removed).toHaveLength(7);
+    expect((io.resultJson as { removed: unknown[] }).removed).toHaveLength(9);
   });
 
   it('keeps the alias when the key cannot be scheduled for deletion, so that a re-run finds the key', async () => {

@@ -6,6 +6,8 @@ import { type AlarmFound, findAlarm } from '../../resources/alarm.js';
 import type { StackContext } from '../../resources/context.js';
 import { findFunction } from '../../resources/function.js';
 import type { FunctionFound } from '../../resources/function-spec.js';
+import { findRule, type RuleFound } from '../../resources/rule.js';
+import type { AlarmEventFilter } from '../../resources/rule-pattern.js';
 import { validateInstanceId } from '../../validate.js';
 
 export interface AlarmAnswers {
@@ -28,6 +30,13 @@ export interface InitAnswers {
   mention: string | undefined;
   /** The CPU alarm; undefined with --no-alarm (an existing alarm is then left as it is). */
   alarm: AlarmAnswers | undefined;
+  /**
+   * --every-alarm: the every-alarm EventBridge rule's filter. Undefined: an existing rule of the stack is
+   * kept (and brought in line) as it is, and none is created.
+   */
+  everyAlarm: AlarmEventFilter | undefined;
+  /** The interactive answer "alarms picked from a list": init offers the picker at the end. */
+  pickAlarms?: boolean;
   logRetentionDays: number;
   verifyWebhook: boolean;
   rollback: boolean;
@@ -45,15 +54,16 @@ const TYPE_INSTANCE = 'type' as const;
 const NO_ALARM = 'none' as const;
 type InstancePick = string | typeof TYPE_INSTANCE | typeof NO_ALARM;
 
-/** What is deployed, read once (function and alarm at once) for the prompts' defaults on an interactive re-run. */
+/** What is deployed, read once (at once) for the prompts' defaults on an interactive re-run. */
 export interface Deployed {
   fn: FunctionFound | undefined;
   alarm: AlarmFound | undefined;
+  rule: RuleFound | undefined;
 }
 
 export async function readDeployed(stack: StackContext): Promise<Deployed> {
-  const [fn, alarm] = await Promise.all([findFunction(stack), findAlarm(stack)]);
-  return { fn, alarm };
+  const [fn, alarm, rule] = await Promise.all([findFunction(stack), findAlarm(stack), findRule(stack)]);
+  return { fn, alarm, rule };
 }
 
 /** Shown before the webhook prompt: where a URL comes from, and what happens to it. */
@@ -62,6 +72,32 @@ export const WEBHOOK_HELP = [
   'https://api.slack.com/apps → Incoming Webhooks → Add New Webhook to Workspace → pick the channel → copy',
   'the URL (https://api.slack.com/messaging/webhooks). It is stored only encrypted (KMS), never shown or written.',
 ].join('\n');
+
+/** What should notify Slack (the interactive question; flags answer it on their own). */
+export type NotifyChoice = 'cpu' | 'every' | 'pick' | 'none';
+
+const NOTIFY_CHOICES: Choice<NotifyChoice>[] = [
+  { name: "A new CPU alarm on an EC2 instance (the tutorial's)", value: 'cpu' },
+  {
+    name: 'Every alarm of the region, present and future',
+    value: 'every',
+    description: 'an EventBridge rule on alarm state changes: no alarm is changed, new alarms are covered',
+  },
+  {
+    name: 'Alarms I pick from a list',
+    value: 'pick',
+    description: "the stack's topic is added to their actions (alarm-to-slack connect)",
+  },
+  { name: 'Nothing yet', value: 'none', description: 'connect alarms later with alarm-to-slack connect' },
+];
+
+export function askNotify(ask: Asker, current: NotifyChoice | undefined): Promise<NotifyChoice> {
+  return ask.select({
+    message: 'What should notify Slack?',
+    choices: NOTIFY_CHOICES,
+    ...(current ? { default: current } : {}),
+  });
+}
 
 /** Typed at an optional text prompt (channel, mention) to clear a deployed value. */
 const CLEAR = '-';

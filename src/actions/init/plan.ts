@@ -1,16 +1,23 @@
 import { UsageError } from '../../errors.js';
 import type { Style } from '../../io/types.js';
 import { planAlarm } from '../../resources/alarm.js';
+import { filterEnvValue } from '../../resources/alarm-events-filter.js';
 import type { PlanItem, StackContext } from '../../resources/context.js';
+import { planMapping } from '../../resources/event-source.js';
 import { planFunction } from '../../resources/function.js';
 import type { FunctionEnvironment } from '../../resources/function-spec.js';
+import { planInvokeConfig } from '../../resources/invoke-config.js';
 import { planKey } from '../../resources/key.js';
 import { ciphertextMatches } from '../../resources/key-cipher.js';
 import { planLogGroup } from '../../resources/log-group.js';
-import { planPermission, snsPermissionSpec } from '../../resources/permission.js';
+import { eventsPermissionSpec, planPermission, snsPermissionSpec } from '../../resources/permission.js';
+import { planQueue } from '../../resources/queue.js';
 import { planRole } from '../../resources/role.js';
+import { planRule } from '../../resources/rule.js';
+import type { AlarmEventFilter } from '../../resources/rule-pattern.js';
 import { planSubscription } from '../../resources/subscription.js';
 import { planTopic } from '../../resources/topic.js';
+import { desiredRule } from './alarm-events.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 
@@ -60,16 +67,22 @@ export async function planCiphertext(
   return { kind: 'encrypt', url, reason: 'new URL' };
 }
 
-/** The function's environment: channel and mention keep their deployed values when not given. */
+/**
+ * The function's environment: channel and mention keep their deployed values when not given; the queue's
+ * URL and the every-alarm filter are what the queue and rule steps make them.
+ */
 export function desiredEnvironment(
   d: Discovered,
   answers: InitAnswers,
   ciphertext: string,
+  delivery: { queueUrl: string; filter: AlarmEventFilter | undefined },
 ): FunctionEnvironment {
   return {
     kmsEncryptedHookUrl: ciphertext,
     slackChannel: answers.channel ?? d.fn?.environment.slackChannel ?? '',
     slackMention: answers.mention ?? d.fn?.environment.slackMention ?? '',
+    undeliveredQueueUrl: delivery.queueUrl,
+    alarmEventsFilter: filterEnvValue(delivery.filter),
   };
 }
 
@@ -83,8 +96,11 @@ export function buildPlan(
   const { topicArn } = stack.arns;
   const reused = keyIsReused(stack, d);
   const keyArn = reused ? d.key?.arn : undefined;
+  const rule = desiredRule(stack, d, answers);
+  const delivery = { queueUrl: d.queue?.url ?? '', filter: rule };
   const items: PlanItem[] = [
     planTopic(stack, d.topic),
+    planQueue(stack, d.queue),
     planKey(stack, d.key),
     {
       resource: 'Webhook URL (encrypted)',
@@ -99,7 +115,9 @@ export function buildPlan(
   const fnItem = planFunction(stack, d.fn, {
     roleArn: stack.arns.roleArn,
     ...(keyArn ? { keyArn } : {}),
-    ...(cipher.kind === 'keep' ? { environment: desiredEnvironment(d, answers, cipher.ciphertext) } : {}),
+    ...(cipher.kind === 'keep'
+      ? { environment: desiredEnvironment(d, answers, cipher.ciphertext, delivery) }
+      : {}),
     zip: d.zip.zip,
     codeSha256: d.zip.codeSha256,
   });
@@ -112,11 +130,26 @@ export function buildPlan(
     fnItem.action = 'update';
     fnItem.changes = [...(fnItem.changes ?? []).filter((c) => c !== why), why];
   }
+  if (d.fn && !d.queue) {
+    // The new queue's URL joins the environment (the notifier hands rate-limited alerts to it).
+    fnItem.action = 'update';
+    fnItem.changes = [
+      ...(fnItem.changes ?? []).filter((c) => c !== 'environment'),
+      'environment (queue URL)',
+    ];
+  }
   items.push(
     fnItem,
+    planInvokeConfig(stack, d.invokeConfig),
+    planMapping(stack, d.mapping),
     planPermission(stack, d.permissions, snsPermissionSpec(stack, topicArn)),
     planSubscription(stack, d.subscriptions),
   );
+  if (rule)
+    items.push(
+      ...planRule(stack, d.rule, rule),
+      planPermission(stack, d.permissions, eventsPermissionSpec(stack)),
+    );
   if (answers.alarm) items.push(planAlarm(stack, d.alarm, { ...answers.alarm, topicArn }));
   return items;
 }

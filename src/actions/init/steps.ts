@@ -1,14 +1,21 @@
 import { ensureAlarm } from '../../resources/alarm.js';
+import { filterEnvValue } from '../../resources/alarm-events-filter.js';
 import type { Ensured, StackContext } from '../../resources/context.js';
-import { ensureFunction } from '../../resources/function.js';
+import { ensureMapping } from '../../resources/event-source.js';
+import { ensureFunction, ensureFunctionEnvironment } from '../../resources/function.js';
+import { ensureInvokeConfig } from '../../resources/invoke-config.js';
 import { createKey, ensureKeyAlias, ensureKeyTag } from '../../resources/key.js';
 import { encryptWebhook } from '../../resources/key-cipher.js';
 import { ensureLogGroup } from '../../resources/log-group.js';
-import { ensurePermission, snsPermissionSpec } from '../../resources/permission.js';
+import { ensurePermission, eventsPermissionSpec, snsPermissionSpec } from '../../resources/permission.js';
+import { ensureQueue } from '../../resources/queue.js';
 import { ensureRolePolicies, ensureRoleTrust } from '../../resources/role.js';
+import { ensureRule, ensureRuleTarget } from '../../resources/rule.js';
+import { type AlarmEventFilter, describeFilter } from '../../resources/rule-pattern.js';
 import { ensureSubscription } from '../../resources/subscription.js';
 import { ensureTopic } from '../../resources/topic.js';
 import { type StepDone, StepPlan } from '../../steps/runner.js';
+import { desiredRule, environmentFilters } from './alarm-events.js';
 import type { AlarmAnswers, InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 import { type CiphertextPlan, desiredEnvironment, keyIsReused } from './plan.js';
@@ -26,6 +33,13 @@ export const STEP = {
   permission: 'permission',
   subscription: 'subscription',
   alarm: 'alarm',
+  queue: 'queue',
+  invokeConfig: 'invoke-config',
+  mapping: 'event-source-mapping',
+  rule: 'alarm-events-rule',
+  ruleTarget: 'alarm-events-target',
+  rulePermission: 'alarm-events-permission',
+  ruleFilter: 'alarm-events-filter',
 } as const;
 
 function done<T>(ensured: Ensured<T>): StepDone<T> {
@@ -52,6 +66,8 @@ export function buildSteps(
   // --no-rollback also keeps what a failing step made halfway (e.g. a function that never became Active).
   const stack: StackContext = { ...context, rollback: answers.rollback };
   const n = stack.names;
+  const rule = desiredRule(stack, d, answers);
+  const filters = environmentFilters(stack, d, rule);
   return StepPlan.empty()
     .add(STEP.topic, {
       title: `SNS topic ${n.topic}`,
@@ -92,19 +108,37 @@ export function buildSteps(
         return { status: d.fn ? 'updated' : 'created', value: ciphertext, detail: cipher.reason };
       },
     })
+    .add(STEP.queue, {
+      title: `SQS queue ${n.queue} (undelivered alerts)`,
+      run: async () => done(await ensureQueue(stack, d.queue)),
+    })
     .add(STEP.fn, {
       title: `Lambda function ${n.functionName}`,
-      needs: [STEP.role, STEP.key, STEP.rolePolicies, STEP.encrypt, STEP.logGroup],
-      run: async ({ role, key, encrypt }) =>
-        done(
-          await ensureFunction(stack, d.fn, {
-            roleArn: role.arn,
-            keyArn: key.arn,
-            environment: desiredEnvironment(d, answers, encrypt),
-            zip: d.zip.zip,
-            codeSha256: d.zip.codeSha256,
-          }),
-        ),
+      needs: [STEP.role, STEP.key, STEP.rolePolicies, STEP.encrypt, STEP.logGroup, STEP.queue],
+      run: async ({ role, key, encrypt, queue }) => {
+        const environment = desiredEnvironment(d, answers, encrypt, {
+          queueUrl: queue.url,
+          filter: filters.interim,
+        });
+        const ensured = await ensureFunction(stack, d.fn, {
+          roleArn: role.arn,
+          keyArn: key.arn,
+          environment,
+          zip: d.zip.zip,
+          codeSha256: d.zip.codeSha256,
+        });
+        return done({ ...ensured, value: { ...ensured.value, environment } });
+      },
+    })
+    .add(STEP.invokeConfig, {
+      title: `Failure destination of ${n.functionName} (${n.queue})`,
+      needs: [STEP.fn, STEP.queue, STEP.rolePolicies],
+      run: async () => done(await ensureInvokeConfig(stack, d.invokeConfig)),
+    })
+    .add(STEP.mapping, {
+      title: `Re-delivery of ${n.queue} to ${n.functionName} (event source mapping)`,
+      needs: [STEP.fn, STEP.queue, STEP.rolePolicies],
+      run: async () => done(await ensureMapping(stack, d.mapping)),
     })
     .add(STEP.permission, {
       title: 'Lambda permission for SNS',
@@ -123,6 +157,32 @@ export function buildSteps(
       title: `CPU alarm ${n.alarm}`,
       needs: [STEP.topic],
       run: async ({ topic }) => done(await ensureAlarm(stack, d.alarm, { ...alarm, topicArn: topic.arn })),
+    }))
+    .addIf(rule, STEP.rule, (filter: AlarmEventFilter) => ({
+      title: `EventBridge rule ${n.rule} (${describeFilter(filter)})`,
+      run: async () => done(await ensureRule(stack, d.rule, filter)),
+    }))
+    .addIf(rule, STEP.ruleTarget, () => ({
+      title: `Target of ${n.rule}: ${n.functionName}`,
+      needs: [STEP.rule],
+      run: async () => done(await ensureRuleTarget(stack, d.rule?.targets)),
+    }))
+    .addIf(rule, STEP.rulePermission, () => ({
+      title: 'Lambda permission for EventBridge',
+      needs: [STEP.fn],
+      run: async () => done(await ensurePermission(stack, d.permissions, eventsPermissionSpec(stack))),
+    }))
+    .addIf(rule, STEP.ruleFilter, () => ({
+      // Only once the rule delivers does the notifier skip the SNS copies it delivers too.
+      title: `Alarms the rule delivers, in ${n.functionName}'s environment`,
+      needs: [STEP.fn, STEP.ruleTarget, STEP.rulePermission],
+      run: async ({ function: fn }) =>
+        done(
+          await ensureFunctionEnvironment(stack, fn.environment, {
+            ...fn.environment,
+            alarmEventsFilter: filterEnvValue(filters.final),
+          }),
+        ),
     }));
 }
 

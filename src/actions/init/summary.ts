@@ -4,9 +4,11 @@ import { formatDuration } from '../../io/terminal.js';
 import type { Style } from '../../io/types.js';
 import { leftBehindBy } from '../../resources/cleanup.js';
 import type { StackContext } from '../../resources/context.js';
+import { describeFilter } from '../../resources/rule-pattern.js';
 import { maskWebhookUrl } from '../../validate.js';
 import { scopeFlags } from '../hints.js';
 import type { TestAlarmOutcome } from '../test-alarm.js';
+import { desiredRule } from './alarm-events.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 import type { CiphertextPlan } from './plan.js';
@@ -34,6 +36,11 @@ export interface InitResources {
   subscriptionArn: string | null;
   alarmArn: string | null;
   logGroupName: string | null;
+  /** The undelivered-alert queue and the mapping that re-delivers what it holds. */
+  queueUrl: string | null;
+  eventSourceMappingUuid: string | null;
+  /** The every-alarm EventBridge rule, when the stack has one. */
+  ruleArn: string | null;
 }
 
 export interface SummaryInput {
@@ -87,6 +94,11 @@ export function resourcesAfter(input: SummaryInput): InitResources {
     subscriptionArn: pick(STEP.subscription, v.subscription?.arn, d.subscriptions[0]?.arn),
     alarmArn: pick(STEP.alarm, v.alarm?.arn, d.alarm?.arn, stack.arns.alarmArn),
     logGroupName: pick(STEP.logGroup, v[STEP.logGroup]?.name, d.logGroup?.name, stack.names.logGroup),
+    queueUrl: pick(STEP.queue, v.queue?.url, d.queue?.url),
+    eventSourceMappingUuid: pick(STEP.mapping, v[STEP.mapping]?.uuid, d.mapping?.uuid),
+    ruleArn: desiredRule(stack, d, input.answers)
+      ? pick(STEP.rule, v[STEP.rule]?.arn, d.rule?.arn, stack.arns.ruleArn)
+      : null,
   };
 }
 
@@ -119,6 +131,12 @@ export function summaryJson(input: SummaryInput): Record<string, unknown> {
   return doc;
 }
 
+/** What the every-alarm rule sends, in words. */
+function ruleNote(input: SummaryInput): string {
+  const filter = desiredRule(input.stack, input.discovered, input.answers);
+  return filter ? `EventBridge rule: ${describeFilter(filter)}` : 'EventBridge rule';
+}
+
 function resourceLines(input: SummaryInput, r: InitResources): string[] {
   const { answers } = input;
   const rows: Array<[string, string | null, string?]> = [
@@ -128,6 +146,8 @@ function resourceLines(input: SummaryInput, r: InitResources): string[] {
     ['Log group', r.logGroupName, `retention ${answers.logRetentionDays} days`],
     ['Lambda function', r.functionArn],
     ['Subscription', r.subscriptionArn],
+    ['Undelivered', r.queueUrl, 'alerts Slack did not take: kept 14 days, re-delivered on their own'],
+    ['Every alarm', r.ruleArn, ruleNote(input)],
     [
       'CPU alarm',
       r.alarmArn,
