@@ -1,4 +1,4 @@
-import { RUNTIME } from '../resources/function-spec.js';
+import { RUNTIME, sameEnvironmentValue } from '../resources/function-spec.js';
 import { permissionVerdict, snsPermissionSpec } from '../resources/permission.js';
 import { awsCommand, cliCommand, initCommand } from './hints.js';
 import { collector, owner, type StatusCheck, short } from './status-types.js';
@@ -34,7 +34,10 @@ export const checkFunction: StatusCheck = (stack, f) => {
   if (fn.state === 'Failed' || fn.lastUpdateStatus === 'Failed')
     issues.push(`state ${fn.state}/${fn.lastUpdateStatus}`);
   if (fn.environmentError) issues.push(`environment error: ${fn.environmentError}`);
-  if (f.queue && fn.environment.undeliveredQueueUrl !== f.queue.url)
+  if (
+    f.queue &&
+    !sameEnvironmentValue('undeliveredQueueUrl', fn.environment.undeliveredQueueUrl, f.queue.url)
+  )
     issues.push(
       `its environment does not name ${names.queue} (rate-limited alerts wait for Lambda's retries)`,
     );

@@ -73,3 +73,25 @@ export function environmentVariables(env: FunctionEnvironment): Record<string, s
     if (key !== 'kmsEncryptedHookUrl' && env[key]) variables[key] = env[key];
   return variables;
 }
+
+/**
+ * Whether two environment values are the same for the stack. A queue URL is compared by its path
+ * (`/<account>/<queue name>`): SQS answers GetQueueUrl with the host the request was sent to (the regional
+ * endpoint, a legacy `<region>.queue.amazonaws.com` one, or a proxy in front of a local emulator), and
+ * the same queue reached another way is not a change worth an update.
+ */
+export function sameEnvironmentValue(
+  key: keyof FunctionEnvironment,
+  found: string | undefined,
+  desired: string | undefined,
+): boolean {
+  const a = found ?? '';
+  const b = desired ?? '';
+  if (a === b) return true;
+  if (key !== 'undeliveredQueueUrl' || !a || !b) return false;
+  try {
+    return new URL(a).pathname === new URL(b).pathname;
+  } catch {
+    return false;
+  }
+}

@@ -29,6 +29,7 @@ import {
   HANDLER,
   MEMORY_MB,
   RUNTIME,
+  sameEnvironmentValue,
   TIMEOUT_S,
 } from './function-spec.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
@@ -127,7 +128,7 @@ function environmentDiffers(found: Record<string, string>, desired: FunctionEnvi
   if (desired.kmsEncryptedHookUrl && found.kmsEncryptedHookUrl !== desired.kmsEncryptedHookUrl) return true;
   if (!found.kmsEncryptedHookUrl) return true;
   return ENVIRONMENT_KEYS.some(
-    (key) => key !== 'kmsEncryptedHookUrl' && (found[key] ?? '') !== (desired[key] ?? ''),
+    (key) => key !== 'kmsEncryptedHookUrl' && !sameEnvironmentValue(key, found[key], desired[key]),
   );
 }
 
@@ -273,7 +274,7 @@ export async function ensureFunctionEnvironment(
     );
     await waitUpdated(target);
   };
-  const same = ENVIRONMENT_KEYS.every((key) => (current[key] ?? '') === (next[key] ?? ''));
+  const same = ENVIRONMENT_KEYS.every((key) => sameEnvironmentValue(key, current[key], next[key]));
   if (same) return { change: 'unchanged', value: { environment: current } };
   await put(ctx, next);
   return { change: 'updated', value: { environment: next }, undo: () => put(forUndo(ctx), current) };

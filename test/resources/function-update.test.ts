@@ -66,6 +66,28 @@ describe('ensureFunction: update', () => {
     expect(mocks.calls()).toEqual([]);
   });
 
+  it('takes the same queue reached through another host for no change, and another queue for one', async () => {
+    const { ctx } = testStackContext('mission');
+    const queueUrl = (host: string, name = 'mission-undelivered') => `${host}/${ACCOUNT}/${name}`;
+    const deployed = found();
+    deployed.environment.undeliveredQueueUrl = queueUrl('https://sqs.ap-northeast-2.amazonaws.com');
+    const want = (url: string) => {
+      const d = desired();
+      d.environment.undeliveredQueueUrl = url;
+      return d;
+    };
+    // GetQueueUrl answers with the host the request went to (here the legacy endpoint).
+    const legacy = queueUrl('https://ap-northeast-2.queue.amazonaws.com');
+    expect(await ensureFunction(ctx, deployed, want(legacy))).toMatchObject({ change: 'unchanged' });
+    expect(mocks.calls()).toEqual([]);
+    const other = queueUrl('https://sqs.ap-northeast-2.amazonaws.com', 'other-undelivered');
+    expect(await ensureFunction(ctx, deployed, want(other))).toMatchObject({ change: 'updated' });
+    expect(
+      mocks.lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.Environment?.Variables
+        ?.undeliveredQueueUrl,
+    ).toBe(other);
+  });
+
   it('updates only the configuration that differs, then waits for the update', async () => {
     const { ctx } = testStackContext('mission');
     const result = await ensureFunction(
