@@ -1,9 +1,11 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { e2e } from './config.js';
 
@@ -30,6 +32,8 @@ function create() {
     lambda: new LambdaClient(config),
     cloudwatch: new CloudWatchClient(config),
     sts: new STSClient(config),
+    sqs: new SQSClient(config),
+    events: new EventBridgeClient(config),
   };
 }
 
@@ -62,7 +66,7 @@ export async function unlessMissing<T>(call: Promise<T>): Promise<T | undefined>
   } catch (error) {
     const name = errorName(error) ?? '';
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (/NotFound|NoSuchEntity/.test(name) || status === 404) return undefined;
+    if (/NotFound|NoSuchEntity|DoesNotExist|NonExistent/.test(name) || status === 404) return undefined;
     throw error;
   }
 }

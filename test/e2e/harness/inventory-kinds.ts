@@ -19,6 +19,7 @@ import {
   ListTagsForResourceCommand as SnsTags,
 } from '@aws-sdk/client-sns';
 import { unlessMissing } from './aws.js';
+import { DELIVERY_KINDS } from './inventory-delivery.js';
 import {
   all,
   type Ctx,
@@ -194,4 +195,5 @@ export const KINDS = {
       return { named: alarm && { ...alarm, tags: await tagsOf(alarm.AlarmArn ?? ctx.arns.alarm) }, tagged };
     },
   },
+  ...DELIVERY_KINDS,
 } satisfies Record<string, Kind<unknown>>;

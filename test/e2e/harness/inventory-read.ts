@@ -18,7 +18,7 @@ export interface Ctx {
   names: StackNames;
   account: string;
   region: string;
-  arns: { topic: string; functionName: string; alarm: string; logGroup: string };
+  arns: { topic: string; functionName: string; alarm: string; logGroup: string; queue: string; rule: string };
   /** Shares one scan between kinds within one inventory (e.g. the keys tagged for the stack). */
   once<T>(key: string, read: () => Promise<T>): Promise<T>;
 }

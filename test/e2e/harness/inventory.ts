@@ -29,6 +29,8 @@ export async function inventory(stack: string): Promise<Inventory> {
       functionName: `arn:aws:lambda:${region}:${account}:function:${names.functionName}`,
       alarm: `arn:aws:cloudwatch:${region}:${account}:alarm:${names.alarm}`,
       logGroup: `arn:aws:logs:${region}:${account}:log-group:${names.logGroup}`,
+      queue: `arn:aws:sqs:${region}:${account}:${names.queue}`,
+      rule: `arn:aws:events:${region}:${account}:rule/${names.rule}`,
     },
     once<T>(key: string, read: () => Promise<T>) {
       if (!cache.has(key)) cache.set(key, read());

@@ -15,6 +15,10 @@ export interface StackNames {
   functionName: string;
   logGroup: string;
   alarm: string;
+  /** The undelivered-alert queue, the role's policy on it, and the every-alarm rule. */
+  queue: string;
+  queuePolicy: string;
+  rule: string;
 }
 
 export const STACK_TAG = 'alarm-to-slack:stack';
@@ -29,6 +33,9 @@ export function namesOf(stack: string): StackNames {
     functionName: `${stack}-lambda`,
     logGroup: `/aws/lambda/${stack}-lambda`,
     alarm: `${stack}-cpu-alarm`,
+    queue: `${stack}-undelivered`,
+    queuePolicy: `${stack}-undelivered-queue`,
+    rule: `${stack}-alarm-events`,
   };
 }
 

@@ -71,7 +71,7 @@ describe.sequential('init, then every resource, test and a real alarm', () => {
     expect(inv.key.named?.tags[STACK_TAG]).toBe(s.stack);
     expect(inv.role.named?.RoleName).toBe(s.role);
     expect(inv.role.named?.tags[STACK_TAG]).toBe(s.stack);
-    expect(Object.keys(inv.role.named?.inline ?? {})).toEqual([s.policy]);
+    expect(Object.keys(inv.role.named?.inline ?? {}).sort()).toEqual([s.policy, s.queuePolicy].sort());
     expect(inv['log-group'].named?.logGroupName).toBe(s.logGroup);
     expect(inv['log-group'].named?.tags[STACK_TAG]).toBe(s.stack);
     expect(inv.function.named?.Configuration.FunctionName).toBe(s.functionName);
@@ -101,6 +101,40 @@ describe.sequential('init, then every resource, test and a real alarm', () => {
         Condition: { StringEquals: { 'kms:EncryptionContext:LambdaFunctionName': s.functionName } },
       }),
     ]);
+  });
+
+  it('keeps what Slack refuses: the queue, the failure destination, the mapping, and the role may use that queue only', () => {
+    const queueArn = arn('sqs', s.queue);
+    expect(inv.queue.named?.tags[STACK_TAG]).toBe(s.stack);
+    expect(inv.queue.named?.attributes).toMatchObject({
+      QueueArn: queueArn,
+      MessageRetentionPeriod: String(14 * 86_400),
+      // At least 6 × the function's 15 s timeout.
+      VisibilityTimeout: '90',
+      SqsManagedSseEnabled: 'true',
+    });
+    expect(inv['invoke-config'].named).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    expect(inv.mapping.named).toMatchObject({
+      EventSourceArn: queueArn,
+      FunctionArn: arn('lambda', `function:${s.functionName}`),
+      State: 'Enabled',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(statements(inv.role.named?.inline[s.queuePolicy])).toEqual([
+      statement({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }),
+      statement({
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: queueArn,
+      }),
+    ]);
+    // No rule unless asked for (init --every-alarm).
+    expect(inv.rule.named).toBeUndefined();
   });
 
   it('makes a customer-managed symmetric key whose policy has no wildcard principal', () => {
@@ -147,7 +181,11 @@ describe.sequential('init, then every resource, test and a real alarm', () => {
       Role: `arn:aws:iam::${account}:role/${s.role}`,
       KMSKeyArn: inv.key.named?.metadata?.Arn,
     });
-    expect(Object.keys(c?.Environment?.Variables ?? {})).toEqual(['kmsEncryptedHookUrl']);
+    expect(Object.keys(c?.Environment?.Variables ?? {}).sort()).toEqual([
+      'kmsEncryptedHookUrl',
+      'undeliveredQueueUrl',
+    ]);
+    expect(c?.Environment?.Variables?.undeliveredQueueUrl).toMatch(new RegExp(`/${account}/${s.queue}$`));
     expect(inv['log-group'].named?.retentionInDays).toBe(30);
   });
 
