@@ -22,6 +22,8 @@ interface Session {
   controller: AbortController;
   exitCode: number;
   resultWritten?: boolean;
+  /** Once the command connected to AWS: the `--debug` line naming the clients it created (undefined: none). */
+  clientsLine?: () => string | undefined;
 }
 
 /** With --json, a command that fails before its result still prints exactly one JSON document. */
@@ -60,13 +62,14 @@ function buildContext(command: Command, session: Session): CommandContext {
         const { checkProfile } = await import('./aws/profiles.js');
         await checkProfile(profile, env, globals.profile ? '--profile' : 'AWS_PROFILE');
       }
-      const { createAwsClients, resolveRegion } = await import('./aws/clients.js');
+      const { clientsDebugLine, createAwsClients, resolveRegion } = await import('./aws/clients.js');
       const region = await resolveRegion({ flag: globals.region, env, profile: globals.profile });
       const clients = createAwsClients({
         region,
         profile: globals.profile,
         endpointUrl: globals.endpointUrl,
       });
+      session.clientsLine = () => clientsDebugLine(clients.created());
       return { region, clients };
     },
   };
@@ -86,6 +89,10 @@ function action(session: Session, load: Loader) {
       if (hint) process.stderr.write(`  ${hint}\n`);
       if (ctx.globals.debug && error instanceof Error && error.stack)
         process.stderr.write(`${error.stack}\n`);
+    } finally {
+      // --debug: which SDK clients the command created, success or failure (the IO shows debug lines only then).
+      const line = session.clientsLine?.();
+      if (line) ctx.io.progress.debug(line);
     }
   };
 }
@@ -178,6 +185,11 @@ export function buildProgram(session: Session): Command {
     .command('preview')
     .description('print (or post) the Slack message the notifier builds for a sample alarm; no AWS needed')
     .option('--state <state>', 'ALARM, OK or INSUFFICIENT_DATA', 'ALARM')
+    .option(
+      '--source <source>',
+      "sns (the notification an alarm action publishes) or eventbridge (the every-alarm rule's event)",
+      'sns',
+    )
     .option('--webhook-url <url>', 'also post the message to this webhook (SLACK_WEBHOOK_URL is not read)')
     .option('--channel <label>', 'channel label sent with the message, as init --channel')
     .option('--mention <text>', 'added to ALARM messages, as init --mention, e.g. "<!here>"')

@@ -51,7 +51,7 @@ describe('the alarm-to-slack binary', () => {
     ['test', ['--state', '--through-alarm']],
     ['teardown', ['--pending-window', '--force']],
     ['status', []],
-    ['preview', ['--state', '--webhook-url']],
+    ['preview', ['--state', '--source', '--webhook-url']],
   ])('shows %s --help with its own flags and the global ones', async (command, flags) => {
     const { code, stdout } = await bin([command, '--help']);
     expect(code).toBe(0);
@@ -128,6 +128,27 @@ describe('the alarm-to-slack binary', () => {
     const { code, stderr } = await bin(['status', '--profile', 'noregion'], { HOME: home });
     expect(code).toBe(2);
     expect(stderr).toContain('No AWS region (profile "noregion" has none)');
+  });
+
+  it('--debug ends a run, a failed one too, with the AWS clients it created; nothing without a client', async () => {
+    // Nothing listens on port 9 of the loopback: STS's call fails after the SDK's retries.
+    const env = {
+      HOME: mkdtempSync(join(tmpdir(), 'a2s-home-')),
+      AWS_ACCESS_KEY_ID: 'AKIDTEST',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    };
+    const args = ['status', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'ap-northeast-2'];
+    const failed = await bin([...args, '--debug'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('ECONNREFUSED');
+    expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe('[debug] AWS clients created: sts');
+    const quiet = await bin(args, env);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).not.toContain('[debug]');
+    // preview never connects to AWS: no line at all.
+    const preview = await bin(['preview', '--debug'], env);
+    expect(preview.code).toBe(0);
+    expect(preview.stderr).not.toContain('AWS clients created');
   });
 
   it('prints the package version', async () => {

@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatRecord } from '../handler-template/format.mjs';
+import { formatEventBridge, formatRecord } from '../handler-template/format.mjs';
 import type { SlackPayload } from '../handler-template/types.js';
 import type { CommandContext, GlobalOptions } from '../src/commands/context.js';
 import { run } from '../src/commands/preview.js';
 import { describeError, EXIT } from '../src/errors.js';
-import { sampleSnsEvent } from '../src/events/sample.js';
+import { sampleEventBridgeEvent, sampleSnsEvent } from '../src/events/sample.js';
 import { type FakeSlack, fakeSlack, HOOK_PATH, OK } from './handler/fake-slack.js';
 import { type FakeClock, fakeClock, NOW } from './helpers/clock.js';
 import { scriptedIO } from './helpers/io.js';
@@ -139,6 +140,73 @@ describe('alarm-to-slack preview', () => {
     expect((await failure(run({}, region.ctx))).exitCode).toBe(EXIT.usage);
     const name = context({ globals: { name: '1-bad' } });
     expect((await failure(run({}, name.ctx))).exitCode).toBe(EXIT.usage);
+  });
+});
+
+describe('alarm-to-slack preview --source eventbridge', () => {
+  it.each([
+    ['ALARM', '🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)', 'OK → ALARM'],
+    ['OK', '✅ RESOLVED: mission-cpu-alarm in Asia Pacific (Seoul)', 'ALARM → OK (resolved)'],
+    [
+      'INSUFFICIENT_DATA',
+      '⚪ INSUFFICIENT_DATA: mission-cpu-alarm in Asia Pacific (Seoul)',
+      'OK → INSUFFICIENT_DATA',
+    ],
+  ])("shows what the notifier makes of the rule's %s event", async (state, text, change) => {
+    const { ctx, io } = context({ globals: { name: 'mission', region: 'ap-northeast-2' } });
+    await run({ state, source: 'eventbridge' }, ctx);
+    const payload = io.resultJson as SlackPayload;
+    expect(payload.text).toBe(text);
+    const all = JSON.stringify(payload);
+    expect(all).not.toMatch(/undefined|null|NaN/);
+    expect(all).toContain(`*State*\\n${change}`);
+    // The console link from resources[0], and the region's display name from its code.
+    expect(all).toContain(
+      'https://ap-northeast-2.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-2#alarmsV2:alarm/mission-cpu-alarm',
+    );
+    expect(all).toContain('*Region*\\nAsia Pacific (Seoul)');
+    expect(all).toContain('CPUUtilization (AWS/EC2, InstanceId=i-0123456789abcdef0) Average per 1 minute');
+    expect(all).toContain('*Account*\\n123456789012');
+  });
+
+  it("is exactly what the handler's formatEventBridge makes of the sample event, shaped like the fixtures", async () => {
+    const { ctx, io } = context({ globals: { region: 'us-east-1' } });
+    await run({ state: 'ALARM', source: 'EventBridge', mention: '<!here>' }, ctx);
+    const event = sampleEventBridgeEvent({
+      stack: 'alarm-to-slack',
+      state: 'ALARM',
+      region: 'us-east-1',
+      now: new Date(NOW),
+      newId: fakeClock().newId,
+    });
+    expect(io.resultJson).toEqual(formatEventBridge(event, { mention: '<!here>' }));
+    expect((io.resultJson as SlackPayload).text).toBe(
+      '<!here> 🔴 ALARM: alarm-to-slack-cpu-alarm in US East (N. Virginia)',
+    );
+    // The keys of an EventBridge alarm event as AWS documents it (the fixture).
+    const fixture = JSON.parse(
+      readFileSync(new URL('./fixtures/eventbridge-metric-alarm.json', import.meta.url), 'utf8'),
+    ) as Record<string, Record<string, unknown>>;
+    const keys = (o: object | undefined) => Object.keys(o ?? {}).sort();
+    expect(keys(event)).toEqual(keys(fixture));
+    expect(keys(event.detail)).toEqual(keys(fixture.detail));
+    expect(keys(event.detail.state)).toEqual(keys(fixture.detail?.state as object));
+    expect(event.time).toBe('2026-11-24T10:42:27Z');
+    expect(event.resources).toEqual([
+      'arn:aws:cloudwatch:us-east-1:123456789012:alarm:alarm-to-slack-cpu-alarm',
+    ]);
+    expect(JSON.parse(event.detail.state.reasonData)).toMatchObject({
+      recentDatapoints: [87.5],
+      threshold: 50,
+    });
+  });
+
+  it('exits 2 on another --source before printing anything', async () => {
+    const { ctx, io } = context();
+    const { exitCode, message } = await failure(run({ source: 'sqs' }, ctx));
+    expect(exitCode).toBe(EXIT.usage);
+    expect(message).toBe('--source must be one of sns, eventbridge; got "sqs".');
+    expect(io.stdout).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import type { IO } from '../io/types.js';
 import { type AlarmFound, findAlarm } from '../resources/alarm.js';
 import type { StackContext } from '../resources/context.js';
 import type { AlarmState } from '../validate.js';
-import { hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
+import { cliCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
 
 export interface TestAlarmOutcome {
   ok: boolean;
@@ -25,6 +25,11 @@ export interface TestAlarmOutcome {
   payload?: unknown;
   /** True when the function does not exist (the stack was not set up, or was torn down). */
   missing?: boolean;
+  /**
+   * Alerts the function handed to the undelivered queue because Slack rate-limited it (429): nothing reached
+   * Slack yet; the queue's mapping posts them by itself, paced.
+   */
+  queued?: number;
 }
 
 interface TestAlarmOptions {
@@ -54,6 +59,7 @@ function testEvent(opts: {
     messageId: opts.newId(),
     subscriptionId: opts.newId(),
     now: opts.now,
+    test: true,
   });
 }
 
@@ -164,5 +170,50 @@ export async function sendTestAlarm(opts: TestAlarmOptions): Promise<TestAlarmOu
       payload,
     };
   }
+  const queued = queuedCount(payload);
+  if (queued > 0) {
+    const queue = stack.names.queue;
+    const why = handOffReason(logTail);
+    return {
+      ok: false,
+      functionName,
+      state,
+      queued,
+      error:
+        `Slack rate-limited the test message${why ? ` (${why})` : ''}; it waits in the undelivered queue ` +
+        `${queue} and will be delivered automatically.`,
+      hint: `Nothing reached Slack yet: the queue posts it within minutes, paced under Slack's limit; \`${cliCommand(stack, 'status')}\` shows what waits.`,
+      logTail,
+      payload,
+    };
+  }
+  if (notPosted(payload)) {
+    return {
+      ok: false,
+      functionName,
+      state,
+      error: `The function posted nothing to Slack (it returned ${JSON.stringify(payload)}).`,
+      hint: hintForFunctionError(stack, logTail),
+      logTail,
+      payload,
+    };
+  }
   return { ok: true, functionName, state, logTail, payload };
+}
+
+/** `{delivered, queued}` as the notifier returns it for a direct invocation; 0 for anything else. */
+function queuedCount(payload: unknown): number {
+  const queued = (payload as { queued?: unknown } | undefined)?.queued;
+  return typeof queued === 'number' && queued > 0 ? queued : 0;
+}
+
+/** The notifier said it posted nothing (`{delivered: 0}`, e.g. every alert skipped). Older notifiers say nothing. */
+function notPosted(payload: unknown): boolean {
+  return (payload as { delivered?: unknown } | undefined)?.delivered === 0;
+}
+
+/** Slack's answer from the notifier's hand-off line ("Slack answered 429 …: 1 alert handed to the queue …"). */
+function handOffReason(logTail: string): string | undefined {
+  const line = logTail.split('\n').find((l) => l.includes('handed to the queue'));
+  return line && /(Slack answered [^:]*?)(?::\s*\d+ alerts? handed)/.exec(line)?.[1]?.trim();
 }

@@ -1,37 +1,43 @@
 /**
- * `alarm-to-slack test --through-alarm`: drives the real alarm with SetAlarmState and follows the
- * notification to the function's log group, reporting delivery or the link where the chain stopped.
+ * `alarm-to-slack test --through-alarm`: drives a real alarm with SetAlarmState and follows the state change
+ * to the notifier's own log lines, reporting delivery, or where the chain stopped. Through SNS with the
+ * stack's CPU alarm (set back to OK after an ALARM); in every-alarm mode through the EventBridge rule, with a
+ * temporary alarm that is deleted afterwards, whatever happens (a failure, an AWS error, Ctrl-C).
  */
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { type Invocation, invocationLogLines, readInvocations } from '../aws/logs.js';
-import { awsMessage, InterruptedError } from '../errors.js';
+import type { Invocation } from '../aws/logs.js';
+import { awsMessage } from '../errors.js';
 import type { IO } from '../io/types.js';
-import { type AlarmFound, findAlarm } from '../resources/alarm.js';
+import { cleanUpAndThrow } from '../resources/cleanup.js';
 import type { StackContext } from '../resources/context.js';
-import { findFunction } from '../resources/function.js';
-import { findPermissions, permissionVerdict, snsPermissionSpec } from '../resources/permission.js';
-import { findSubscriptions } from '../resources/subscription.js';
-import { findTopic } from '../resources/topic.js';
+import { putTemporaryAlarm, removeTemporaryAlarm, stateUpdatedAt } from '../resources/temporary-alarm.js';
 import type { AlarmState } from '../validate.js';
-import { awsCommand, hintForFunctionError, initCommand, redactWebhooks } from './hints.js';
-
-type ChainLink = 'alarm' | 'alarm-actions' | 'topic' | 'subscription' | 'permission' | 'function';
+import { awsCommand, cliCommand, hintForFunctionError } from './hints.js';
+import { type ChainLink, chooseRoute, diagnose, type Route, type Stop } from './through-route.js';
+import { type Watched, watchDelivery } from './through-watch.js';
 
 export interface ThroughAlarmOutcome {
   ok: boolean;
+  /** The alarm driven: the stack's CPU alarm, or the temporary one. */
   alarmName: string;
   functionName: string;
   state: AlarmState;
+  /** How the state change reaches the function (absent when nothing could be driven). */
+  through?: 'sns' | 'eventbridge' | undefined;
   delivered: boolean;
+  /** Slack rate-limited it: it waits in the undelivered queue, to be posted by itself. */
+  queued?: boolean | undefined;
   /** Where the chain stopped, when not delivered. */
-  stoppedAt?: ChainLink;
-  error?: string;
-  hint?: string;
+  stoppedAt?: ChainLink | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
   /** How long we waited for the function's logs. */
   waitedMs: number;
   invocations: Invocation[];
   /** The alarm was set back to OK at the end. */
   restoredToOk: boolean;
+  /** The temporary alarm of every-alarm mode, and whether it was deleted. */
+  temporaryAlarm?: { name: string; removed: boolean } | undefined;
 }
 
 interface ThroughAlarmOptions {
@@ -42,216 +48,201 @@ interface ThroughAlarmOptions {
   timeoutMs?: number;
 }
 
-const POLL_MS = 4000;
 const TIMEOUT_MS = 60_000;
-/** Log events carry AWS's clock; a local clock a little ahead must not hide them. */
+/** Without CloudWatch's own stamp of the change, our clock a little ahead of AWS's must not hide log events. */
 const CLOCK_SKEW_MS = 10_000;
-const PROGRESS_EVERY_MS = 12_000;
 
 const OTHER_STATE: Record<AlarmState, AlarmState> = { ALARM: 'OK', OK: 'ALARM', INSUFFICIENT_DATA: 'OK' };
+const REASON = (state: AlarmState) =>
+  `alarm-to-slack test: ${state} set by \`alarm-to-slack test --through-alarm\`, not a real state change.`;
 
-function actionsFor(alarm: AlarmFound, state: AlarmState): string[] {
-  if (state === 'ALARM') return alarm.alarmActions;
-  if (state === 'OK') return alarm.okActions;
-  return [];
-}
-
-async function setState(stack: StackContext, state: AlarmState, reason: string): Promise<void> {
+async function setState(stack: StackContext, name: string, state: AlarmState, reason: string) {
   await stack.clients
     .get(CloudWatchClient)
-    .send(new SetAlarmStateCommand({ AlarmName: stack.names.alarm, StateValue: state, StateReason: reason }));
+    .send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
 }
 
-/** Before any change: is there an alarm, a function, and does the alarm notify the topic in that state? */
-async function precheck(
-  opts: ThroughAlarmOptions,
-): Promise<{ alarm: AlarmFound } | Pick<ThroughAlarmOutcome, 'stoppedAt' | 'error' | 'hint'>> {
-  const { stack, state } = opts;
-  const [alarm, fn] = await Promise.all([findAlarm(stack), findFunction(stack)]);
-  if (!alarm) {
-    return {
-      stoppedAt: 'alarm',
-      error: `The alarm ${stack.names.alarm} does not exist in ${stack.region}.`,
-      hint: `Create it: ${initCommand(stack, '--instance-id <i-…>')} (or test the function alone without --through-alarm).`,
-    };
-  }
-  if (!fn) {
+/** CloudWatch notifies only on a change of state: the state to pass through first, if any. */
+function passThrough(route: Route, current: string | undefined, state: AlarmState): AlarmState | undefined {
+  if (current !== state) return undefined;
+  if (route.through === 'sns') return OTHER_STATE[state];
+  // One the rule does not send, when there is one: nothing is posted for it.
+  const others = (['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const).filter((s) => s !== state);
+  const silent = [OTHER_STATE[state], ...others].find((s) => !route.filter.states.includes(s));
+  return silent ?? OTHER_STATE[state];
+}
+
+/** The outcome of a wait, without a delivery: the function's error, the queue, or the missing link. */
+async function notDelivered(
+  stack: StackContext,
+  route: Route,
+  watched: Watched,
+): Promise<Stop & { queued?: boolean }> {
+  const { report, waitedMs } = watched;
+  const fn = stack.names.functionName;
+  if (watched.outcome === 'failed' && report.error)
     return {
       stoppedAt: 'function',
-      error: `The function ${stack.names.functionName} does not exist in ${stack.region}.`,
-      hint: `Set the stack up: ${initCommand(stack)}`,
+      error: `${fn} ran but failed: ${report.error}`,
+      hint: hintForFunctionError(stack, report.error),
     };
-  }
-  const actions = actionsFor(alarm, state);
-  if (!actions.includes(stack.arns.topicArn)) {
+  if (watched.outcome === 'queued') {
+    const why = report.leftInQueue ?? report.handedOff ?? 'Slack refused it';
     return {
-      stoppedAt: 'alarm-actions',
-      error:
-        state === 'INSUFFICIENT_DATA' && actions.length === 0
-          ? `The alarm ${alarm.name} has no INSUFFICIENT_DATA actions: CloudWatch would notify nobody.`
-          : `The alarm's ${state} actions do not include the topic ${stack.names.topic}: CloudWatch would not notify it.`,
-      hint:
-        state === 'INSUFFICIENT_DATA'
-          ? 'Use --state ALARM or --state OK.'
-          : `Re-run ${initCommand(stack)} to set the alarm's actions.`,
+      stoppedAt: 'slack',
+      queued: true,
+      error: `Slack did not take the notification (${why}); it waits in the undelivered queue ${stack.names.queue} and will be delivered automatically.`,
+      hint: `Nothing reached Slack yet: the queue posts it paced, within minutes once Slack answers; \`${cliCommand(stack, 'status')}\` shows what waits.`,
     };
   }
-  return { alarm };
+  if (report.invocations.some((i) => !i.finished))
+    return {
+      stoppedAt: 'function',
+      error: `${fn} started but had not finished after ${Math.round(waitedMs / 1000)} s.`,
+      hint: hintForFunctionError(stack, 'Task timed out'),
+    };
+  if (report.invocations.length > 0 || report.retries.length > 0)
+    return {
+      stoppedAt: 'function',
+      error: `${fn} ran, but posted nothing for the change within ${Math.round(waitedMs / 1000)} s.`,
+      hint: `See \`${awsCommand(stack, `logs tail ${stack.names.logGroup} --since 5m`)}\`.`,
+    };
+  return diagnose(stack, route);
 }
 
-/** After the wait, without an invocation: which link is missing? */
-async function diagnose(
-  stack: StackContext,
-): Promise<Pick<ThroughAlarmOutcome, 'stoppedAt' | 'error' | 'hint'>> {
-  const { topicArn, functionArn } = stack.arns;
-  const [topic, subscriptions, permissions] = await Promise.all([
-    findTopic(stack),
-    findSubscriptions(stack, topicArn, functionArn),
-    findPermissions(stack),
-  ]);
-  const fix = `Re-run ${initCommand(stack)} to restore it.`;
-  if (!topic)
-    return { stoppedAt: 'topic', error: `The topic ${stack.names.topic} does not exist.`, hint: fix };
-  if (subscriptions.length === 0) {
+/** Sets the state (through another first when needed), follows it in the logs; sets OK back after an ALARM of the stack's alarm. */
+async function drive(
+  opts: ThroughAlarmOptions,
+  route: Route,
+  current: string | undefined,
+  base: ThroughAlarmOutcome,
+): Promise<ThroughAlarmOutcome> {
+  const { stack, io, state } = opts;
+  const name = route.alarmName;
+  const restore = route.through === 'sns' && state === 'ALARM';
+  let changed = false;
+  let result = base;
+  try {
+    const first = passThrough(route, current, state);
+    if (first) {
+      const silent = route.through === 'eventbridge' && !route.filter.states.includes(first);
+      io.progress.info(
+        `${name} is ${current}; setting it to ${first} first${silent ? ' (the rule does not send it)' : ' (Slack gets that message too)'}.`,
+      );
+      await setState(stack, name, first, REASON(first));
+      changed = true;
+    }
+    const before = stack.clock.now();
+    await setState(stack, name, state, REASON(state));
+    changed = true;
+    io.progress.info(`Set ${name} to ${state}.`);
+    const since = (await stateUpdatedAt(stack, name, state)) ?? before - CLOCK_SKEW_MS;
+    const via = route.through === 'sns' ? 'SNS' : `the rule ${stack.names.rule}`;
+    io.progress.start('through-alarm', `Waiting for ${stack.names.functionName} to post it (through ${via})`);
+    let watched: Watched;
+    try {
+      watched = await watchDelivery({
+        stack,
+        io,
+        change: { name, state },
+        since,
+        pollMs: opts.pollMs,
+        timeoutMs: opts.timeoutMs ?? TIMEOUT_MS,
+      });
+    } catch (error) {
+      // Never leave a spinner running.
+      io.progress.done('through-alarm', {
+        ok: false,
+        text: awsMessage(error),
+        ms: stack.clock.now() - before,
+      });
+      throw error;
+    }
+    const { waitedMs, report } = watched;
+    result = { ...base, waitedMs, invocations: report.invocations };
+    if (watched.outcome === 'delivered') {
+      result = { ...result, ok: true, delivered: true };
+      io.progress.done('through-alarm', {
+        ok: true,
+        text: `"${report.posted ?? 'Posted to Slack'}"`,
+        ms: waitedMs,
+      });
+    } else {
+      const stop = await notDelivered(stack, route, watched);
+      result = { ...result, ok: false, ...stop };
+      io.progress.done('through-alarm', {
+        ok: false,
+        ...(stop.queued ? { warn: true } : {}),
+        text: stop.queued ? 'queued, not posted yet' : `not delivered: stopped at the ${stop.stoppedAt}`,
+        ms: waitedMs,
+      });
+    }
+  } finally {
+    if (changed && restore) {
+      try {
+        await setState(stack, name, 'OK', 'alarm-to-slack test finished: back to OK.');
+        result = { ...result, restoredToOk: true };
+      } catch (error) {
+        io.progress.warn(`Could not set ${name} back to OK: ${awsMessage(error)}`);
+      }
+    }
+  }
+  return result;
+}
+
+/** Every-alarm mode: the temporary alarm, driven, then deleted (by the clean-up helper when something throws). */
+async function throughRule(
+  opts: ThroughAlarmOptions,
+  route: Extract<Route, { through: 'eventbridge' }>,
+  base: ThroughAlarmOutcome,
+): Promise<ThroughAlarmOutcome> {
+  const { stack, io } = opts;
+  const name = route.alarmName;
+  io.progress.info(`Creating the temporary alarm ${name} (no actions; deleted when the test ends).`);
+  const current = await putTemporaryAlarm(stack, name);
+  let result: ThroughAlarmOutcome;
+  try {
+    result = await drive(opts, route, current, base);
+  } catch (error) {
+    return cleanUpAndThrow(
+      stack,
+      error,
+      `CloudWatch alarm ${name}`,
+      () => removeTemporaryAlarm(stack, name),
+      'deleting it',
+    );
+  }
+  try {
+    await removeTemporaryAlarm(stack, name);
+    io.progress.info(`Deleted the temporary alarm ${name}.`);
+    return { ...result, temporaryAlarm: { name, removed: true } };
+  } catch (error) {
+    const left = `The temporary alarm ${name} could not be deleted (${awsMessage(error)})`;
     return {
-      stoppedAt: 'subscription',
-      error: `The topic ${stack.names.topic} has no subscription for ${stack.names.functionName}: notifications go nowhere.`,
-      hint: fix,
+      ...result,
+      ok: false,
+      temporaryAlarm: { name, removed: false },
+      error: result.error ? `${result.error} ${left}.` : `${left}.`,
+      hint: `Delete it: \`${awsCommand(stack, `cloudwatch delete-alarms --alarm-names ${name}`)}\``,
     };
   }
-  if (permissionVerdict(permissions, snsPermissionSpec(stack, topicArn), stack.account) === 'missing') {
-    return {
-      stoppedAt: 'permission',
-      error: `SNS is not allowed to invoke ${stack.names.functionName} from ${stack.names.topic}: it drops every notification silently.`,
-      hint: fix,
-    };
-  }
-  return {
-    stoppedAt: 'function',
-    error: `${stack.names.functionName} was not invoked within the wait, though the alarm, topic, subscription and permission are in place.`,
-    hint: `SNS may be slow or throttled: look again in a minute with \`${awsCommand(stack, `logs tail ${stack.names.logGroup} --since 5m`)}\`.`,
-  };
 }
 
 export async function sendThroughAlarm(opts: ThroughAlarmOptions): Promise<ThroughAlarmOutcome> {
-  const { stack, io, state } = opts;
-  const now = () => stack.clock.now();
-  const pollMs = opts.pollMs ?? POLL_MS;
-  const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
-  const base = {
+  const { stack, state } = opts;
+  const base: ThroughAlarmOutcome = {
+    ok: false,
     alarmName: stack.names.alarm,
     functionName: stack.names.functionName,
     state,
     delivered: false,
     waitedMs: 0,
-    invocations: [] as Invocation[],
+    invocations: [],
     restoredToOk: false,
   };
-
-  const checked = await precheck(opts);
-  if (!('alarm' in checked)) return { ...base, ok: false, ...checked };
-
-  const started = now();
-  const reason = `alarm-to-slack test: ${state} set by \`alarm-to-slack test --through-alarm\`, not a real state change.`;
-  let result: ThroughAlarmOutcome;
-  let changed = false;
-  try {
-    if (checked.alarm.state === state) {
-      // CloudWatch notifies only on a change of state: pass through another state first.
-      io.progress.info(`The alarm is already ${state}; setting it to ${OTHER_STATE[state]} first.`);
-      await setState(stack, OTHER_STATE[state], reason);
-      changed = true;
-    }
-    await setState(stack, state, reason);
-    changed = true;
-    io.progress.info(`Set ${stack.names.alarm} to ${state}.`);
-    io.progress.start('through-alarm', `Waiting for ${stack.names.functionName} to run`);
-    try {
-      result = await waitForInvocation(opts, base, started, now, pollMs, timeoutMs);
-    } catch (error) {
-      // Never leave a spinner running.
-      io.progress.done('through-alarm', { ok: false, text: awsMessage(error), ms: now() - started });
-      throw error;
-    }
-    io.progress.done('through-alarm', {
-      ok: result.ok,
-      text: result.delivered
-        ? 'invoked, no error in its logs'
-        : `not delivered: stopped at the ${result.stoppedAt ?? 'function'}`,
-      ms: result.waitedMs,
-    });
-  } finally {
-    if (changed && state === 'ALARM') {
-      try {
-        await setState(stack, 'OK', 'alarm-to-slack test finished: back to OK.');
-        base.restoredToOk = true;
-      } catch (error) {
-        io.progress.warn(`Could not set ${stack.names.alarm} back to OK: ${awsMessage(error)}`);
-      }
-    }
-  }
-  return { ...result, restoredToOk: base.restoredToOk };
-}
-
-async function waitForInvocation(
-  opts: ThroughAlarmOptions,
-  base: Omit<ThroughAlarmOutcome, 'ok'>,
-  started: number,
-  now: () => number,
-  pollMs: number,
-  timeoutMs: number,
-): Promise<ThroughAlarmOutcome> {
-  const { stack, io } = opts;
-  let invocations: Invocation[] = [];
-  // Bounded by the poll count as well as the clock, so that a clock that never moves cannot spin forever.
-  const maxPolls = Math.ceil(timeoutMs / Math.max(pollMs, 1)) + 1;
-  let reported = 0;
-  for (let poll = 1; ; poll++) {
-    const lines = await invocationLogLines(stack.clients, stack.names.logGroup, started - CLOCK_SKEW_MS);
-    invocations = readInvocations(lines.map(redactWebhooks));
-    const waitedMs = now() - started;
-    const failed = invocations.find((i) => i.error);
-    if (failed?.error) {
-      return {
-        ...base,
-        ok: false,
-        stoppedAt: 'function',
-        error: `${stack.names.functionName} ran but failed: ${failed.error}`,
-        hint: hintForFunctionError(stack, failed.error),
-        waitedMs,
-        invocations,
-      };
-    }
-    if (invocations.some((i) => i.finished))
-      return { ...base, ok: true, delivered: true, waitedMs, invocations };
-    if (waitedMs >= timeoutMs || poll >= maxPolls) break;
-    // One line about every 12 s (a spinner shows the wait on a TTY meanwhile).
-    if (Math.floor(waitedMs / PROGRESS_EVERY_MS) > reported) {
-      reported = Math.floor(waitedMs / PROGRESS_EVERY_MS);
-      io.progress.info(
-        `  …no invocation in the logs yet (${Math.round(waitedMs / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`,
-      );
-    }
-    try {
-      await stack.clock.sleep(Math.min(pollMs, timeoutMs - waitedMs), stack.signal);
-    } catch (error) {
-      // Ctrl-C while waiting: the caller's finally sets the alarm back to OK; exit 130.
-      if (stack.signal?.aborted) throw new InterruptedError('Interrupted while waiting for the function.');
-      throw error;
-    }
-    if (stack.signal?.aborted) throw new InterruptedError('Interrupted while waiting for the function.');
-  }
-  const waitedMs = now() - started;
-  if (invocations.length > 0) {
-    return {
-      ...base,
-      ok: false,
-      stoppedAt: 'function',
-      error: `${stack.names.functionName} started but had not finished after ${Math.round(waitedMs / 1000)} s.`,
-      hint: hintForFunctionError(stack, 'Task timed out'),
-      waitedMs,
-      invocations,
-    };
-  }
-  return { ...base, ok: false, waitedMs, invocations, ...(await diagnose(stack)) };
+  const route = await chooseRoute(stack, state);
+  if ('stoppedAt' in route) return { ...base, ...route };
+  const routed = { ...base, alarmName: route.alarmName, through: route.through };
+  if (route.through === 'eventbridge') return throughRule(opts, route, routed);
+  return drive(opts, route, route.current, routed);
 }

@@ -84,6 +84,16 @@ export function createAwsClients(conn: AwsConnection): AwsClients {
 }
 
 /**
+ * `AWS clients created: sts, cloudwatch, lambda, cloudwatch-logs`: the services of `created()` as the SDK's
+ * packages name them, for `--debug`; undefined when the command created none.
+ */
+export function clientsDebugLine(services: readonly string[]): string | undefined {
+  if (services.length === 0) return undefined;
+  const names = services.map((s) => s.trim().toLowerCase().replace(/\s+/g, '-'));
+  return `AWS clients created: ${names.join(', ')}`;
+}
+
+/**
  * The region: --region, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's `region` (as the SDK
  * resolves it). Missing or malformed: exit 2.
  */

@@ -20,16 +20,20 @@ export const INVOCATION_FILTER =
 
 const MAX_PAGES = 5;
 
-/** FilterLogEvents from `startTime` (ms), at most MAX_PAGES pages; [] while the log group does not exist yet. */
+/**
+ * FilterLogEvents from `startTime` (ms), at most MAX_PAGES pages; [] while the log group does not exist yet.
+ * `filterPattern` picks the lines (INVOCATION_FILTER unless given).
+ */
 export async function invocationLogLines(
   clients: AwsClients,
   logGroupName: string,
   startTime: number,
+  filterPattern = INVOCATION_FILTER,
 ): Promise<string[]> {
   const lines: string[] = [];
   const pages = paginateFilterLogEvents(
     { client: clients.get(CloudWatchLogsClient) },
-    { logGroupName, startTime, filterPattern: INVOCATION_FILTER },
+    { logGroupName, startTime, filterPattern },
   );
   let read = 0;
   try {
@@ -51,7 +55,8 @@ const TEXT_LINE = new RegExp(`^\\S+\\s+(${UUID})\\s+ERROR\\s+(.*)$`, 'is');
 /** "2026-…Z <request id> Task timed out after 15.02 seconds" */
 const TIMED_OUT = new RegExp(`(?:(${UUID})\\s+)?(Task timed out after [\\d.]+ seconds)`, 'i');
 
-function errorFromText(text: string): string {
+/** "errorType: errorMessage" of the JSON in an error line; the line, squeezed, when it holds none. */
+export function errorFromText(text: string): string {
   const brace = text.indexOf('{');
   if (brace >= 0) {
     try {

@@ -1,11 +1,13 @@
 /**
  * `alarm-to-slack preview`: the Slack message the notifier builds for a sample alarm, printed (and with
- * --webhook-url posted), with no AWS account needed. It runs the handler's own modules from
+ * --webhook-url posted), with no AWS account needed: from the SNS notification CloudWatch publishes
+ * (`--source sns`, the default) or from the state-change event the every-alarm rule delivers
+ * (`--source eventbridge`). It runs the handler's own modules from
  * handler-template/ (shipped at the package root, unbundled; found as package-files.ts says).
  */
 import type { DeliverModule, FormatModule, SlackPayload } from '../../handler-template/types.js';
-import { CliError } from '../errors.js';
-import { sampleSnsEvent } from '../events/sample.js';
+import { CliError, UsageError } from '../errors.js';
+import { sampleEventBridgeEvent, sampleSnsEvent } from '../events/sample.js';
 import { resolveValue } from '../io/resolve.js';
 import { DEFAULT_STACK } from '../names.js';
 import { handlerModuleUrl } from '../package-files.js';
@@ -22,6 +24,7 @@ import type { CommandContext } from './context.js';
 
 interface PreviewOptions {
   state?: string;
+  source?: string;
   webhookUrl?: string;
   channel?: string;
   mention?: string;
@@ -33,6 +36,17 @@ async function handlerModules(): Promise<{ format: FormatModule; deliver: Delive
     import(handlerModuleUrl('deliver.mjs')) as Promise<DeliverModule>,
   ]);
   return { format, deliver };
+}
+
+const SOURCES = ['sns', 'eventbridge'] as const;
+type Source = (typeof SOURCES)[number];
+
+/** `--source sns|eventbridge` (any case); exit 2 otherwise. */
+function validateSource(raw: string): Source {
+  const source = raw.trim().toLowerCase();
+  if (!(SOURCES as readonly string[]).includes(source))
+    throw new UsageError(`--source must be one of ${SOURCES.join(', ')}; got "${raw}".`);
+  return source as Source;
 }
 
 /** The region shown in the sample: --region, else AWS_REGION / AWS_DEFAULT_REGION when valid, else us-east-1. */
@@ -48,6 +62,7 @@ export async function run(options: PreviewOptions, ctx: CommandContext): Promise
   const { io, clock } = ctx;
   // Everything is validated before anything is printed or posted (exit 2).
   const state = validateState(options.state ?? 'ALARM');
+  const source = validateSource(options.source ?? 'sns');
   const stack = validateStackName(ctx.globals.name ?? DEFAULT_STACK);
   const region = sampleRegion(ctx);
   // Posts only when asked on the command line: an exported SLACK_WEBHOOK_URL (as init reads) is not a request.
@@ -59,13 +74,16 @@ export async function run(options: PreviewOptions, ctx: CommandContext): Promise
 
   const { format, deliver } = await handlerModules();
   const now = new Date(clock.now());
-  const event = sampleSnsEvent({ stack, state, region, now, newId: clock.newId });
-  const record = event.Records[0];
-  if (!record) throw new CliError('The sample event has no record.');
-  const payload: SlackPayload = format.formatRecord(record, {
-    channel: options.channel,
-    mention: options.mention,
-  });
+  const sample = { stack, state, region, now, newId: clock.newId };
+  const formatOptions = { channel: options.channel, mention: options.mention };
+  let payload: SlackPayload;
+  if (source === 'eventbridge') {
+    payload = format.formatEventBridge(sampleEventBridgeEvent(sample), formatOptions);
+  } else {
+    const record = sampleSnsEvent(sample).Records[0];
+    if (!record) throw new CliError('The sample event has no record.');
+    payload = format.formatRecord(record, formatOptions);
+  }
   io.result(JSON.stringify(payload, null, 2), payload);
 
   if (!webhook) return;

@@ -53,10 +53,22 @@ export interface SnsTestEvent {
       Signature: string;
       SigningCertUrl: string;
       UnsubscribeUrl: string;
-      MessageAttributes: Record<string, never>;
+      MessageAttributes: Record<string, SnsMessageAttribute>;
     };
   }>;
 }
+
+/** An SNS message attribute as Lambda receives it in `Records[].Sns.MessageAttributes`. */
+interface SnsMessageAttribute {
+  Type: 'String';
+  Value: string;
+}
+
+/**
+ * The message attribute that marks the CLI's test events (handler-template/route.mjs reads it): the notifier
+ * never takes a test for the SNS copy of a state change its EventBridge rule delivers, so it posts it.
+ */
+export const TEST_ATTRIBUTE = 'alarm-to-slack-test';
 
 /** The region's display name as CloudWatch writes it in alarm messages ("Asia Pacific (Seoul)"). */
 export function regionDisplayName(region: string): string {
@@ -146,6 +158,8 @@ export function buildSnsEvent(opts: {
   messageId: string;
   subscriptionId: string;
   now: Date;
+  /** Marks the event as the CLI's test (the TEST_ATTRIBUTE message attribute). */
+  test?: boolean;
 }): SnsTestEvent {
   const { region, topicArn, message, messageId, subscriptionId, now } = opts;
   const subscriptionArn = `${topicArn}:${subscriptionId}`;
@@ -168,7 +182,7 @@ export function buildSnsEvent(opts: {
           Signature: 'dGVzdCBldmVudCBzZW50IGJ5IGFsYXJtLXRvLXNsYWNr',
           SigningCertUrl: `https://${host}/SimpleNotificationService-alarm-to-slack-test.pem`,
           UnsubscribeUrl: `https://${host}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
-          MessageAttributes: {},
+          MessageAttributes: opts.test ? { [TEST_ATTRIBUTE]: { Type: 'String', Value: 'true' } } : {},
         },
       },
     ],

@@ -77,7 +77,8 @@ describe('alarm → SNS → Lambda', () => {
     await setState('ALARM');
     expect(slack.requests).toHaveLength(1);
     expect(slack.requests[0]?.body).toContain('mission-cpu-alarm');
-    expect((await logLines()).some((l) => l.startsWith('Posted to Slack'))).toBe(true);
+    // Lambda's text format: time, request id, level, then the notifier's line.
+    expect((await logLines()).some((l) => /^\S+\t[0-9a-f-]{36}\tINFO\tPosted to Slack: /.test(l))).toBe(true);
   });
 
   it('with the key pending deletion, the notifier fails and Invoke says so', async () => {

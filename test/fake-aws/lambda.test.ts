@@ -259,7 +259,9 @@ describe('Invoke', () => {
     });
     const ok = await invoke({ n: 1 });
     expect(decode(ok.Payload)).toEqual({ ok: true });
-    expect(Buffer.from(ok.LogResult ?? '', 'base64').toString()).toContain('\nhello from the handler\n');
+    expect(Buffer.from(ok.LogResult ?? '', 'base64').toString()).toMatch(
+      /\n\S+Z\t[0-9a-f-]{36}\tINFO\thello from the handler\n/,
+    );
     const failed = await invoke({ fail: true });
     expect(failed.FunctionError).toBe('Unhandled');
     expect(decode(failed.Payload)).toEqual({ errorType: 'TypeError', errorMessage: 'bad event', trace: [] });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/test.js';
+import { TEST_ATTRIBUTE } from '../../src/events/alarm-message.js';
+import type { FakeSlack } from '../handler/fake-slack.js';
 import { ACCOUNT, mockAws, REGION } from '../helpers/aws.js';
 import { fakeClock } from '../helpers/clock.js';
 import { scriptedIO } from '../helpers/io.js';
@@ -15,6 +17,7 @@ import {
   TOPIC_ARN,
   writes,
 } from '../teardown/mock-stack.js';
+import { notifierStack } from './through-fixtures.js';
 
 const aws = mockAws();
 beforeEach(() => aws.reset());
@@ -74,7 +77,7 @@ describe('alarm-to-slack test', () => {
       LogType: 'Tail',
     });
     expect(Object.keys(input).sort()).toEqual(['FunctionName', 'InvocationType', 'LogType', 'Payload']);
-    // The same shape as the event the tutorial pastes into the console.
+    // The same shape as the event the tutorial pastes into the console (its attributes: the test marker).
     expect(Object.keys(event)).toEqual(Object.keys(tutorial));
     expect(Object.keys(record).sort()).toEqual(Object.keys(tutorial.Records[0] ?? {}).sort());
     expect(Object.keys(record.Sns).sort()).toEqual(Object.keys(tutorial.Records[0]?.Sns ?? {}).sort());
@@ -89,8 +92,11 @@ describe('alarm-to-slack test', () => {
       TopicArn: TOPIC_ARN,
       Subject: 'ALARM: "mission-cpu-alarm" in Asia Pacific (Seoul)',
       Timestamp: '2026-11-25T12:00:00.000Z',
-      MessageAttributes: {},
+      // The test marker the notifier reads (handler-template/route.mjs): never skipped for the rule.
+      MessageAttributes: { [TEST_ATTRIBUTE]: { Type: 'String', Value: 'true' } },
     });
+    // The name handler-template/route.mjs reads.
+    expect(TEST_ATTRIBUTE).toBe('alarm-to-slack-test');
     expect(message).toEqual({
       AlarmName: 'mission-cpu-alarm',
       AlarmDescription: 'CPU of the bastion instance at or above 50% for 1 minute',
@@ -303,5 +309,72 @@ describe('alarm-to-slack test when the function fails', () => {
     expect(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.FunctionName).toBe(
       'alarm-to-slack-lambda',
     );
+  });
+});
+
+describe('alarm-to-slack test through the real notifier', () => {
+  let slack: FakeSlack | undefined;
+  afterEach(async () => {
+    await slack?.close();
+    slack = undefined;
+  });
+
+  it('reports a 429 honestly: the test message waits in the undelivered queue, queued 1, exit 1', async () => {
+    const stack = await notifierStack(aws, [
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '30' } },
+    ]);
+    slack = stack.slack;
+    const io = scriptedIO({ json: true });
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
+      exitCode: 1,
+      message:
+        'The test alarm was not delivered yet: Slack rate-limited it; it waits in the undelivered queue.',
+      hint: expect.stringContaining('`alarm-to-slack status --name mission --region ap-northeast-2`'),
+    });
+    expect(io.resultJson).toMatchObject({
+      ok: false,
+      queued: 1,
+      payload: { delivered: 0, queued: 1 },
+      error:
+        'Slack rate-limited the test message (Slack answered 429 rate_limited); it waits in the undelivered queue mission-undelivered and will be delivered automatically.',
+    });
+    // One try at Slack, and the notification in the queue for the mapping to post, paced.
+    expect(slack.requests).toHaveLength(1);
+    expect(stack.fake.find.queue('mission-undelivered').messages).toHaveLength(1);
+    const human = scriptedIO();
+    await expect(run({}, commandContext(human, { clock: clock() }))).rejects.toMatchObject({ exitCode: 1 });
+    expect(human.stdout[0]).toMatch(/^! mission-lambda: Slack rate-limited the test message/);
+  });
+
+  it('is posted in every-alarm mode, where the same notification without the marker is skipped for the rule', async () => {
+    const stack = await notifierStack(aws, undefined, { rule: { states: ['ALARM', 'OK'] } });
+    slack = stack.slack;
+    const io = scriptedIO({ json: true });
+    await run({}, commandContext(io, { clock: clock() }));
+    expect(io.resultJson).toMatchObject({ ok: true, payload: { delivered: 1 } });
+    expect(slack.requests).toHaveLength(1);
+    // The control: the notifier takes an unmarked copy for the SNS twin of what the rule delivers.
+    const { input } = invoked();
+    const event = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as SentEvent;
+    const unmarked = {
+      Records: event.Records.map((r) => ({ ...r, Sns: { ...r.Sns, MessageAttributes: {} } })),
+    };
+    const out = (await stack.fake.call('lambda', 'Invoke', {
+      FunctionName: 'mission-lambda',
+      Payload: new TextEncoder().encode(JSON.stringify(unmarked)),
+    })) as { Payload?: Uint8Array };
+    expect(JSON.parse(new TextDecoder().decode(out.Payload))).toEqual({ delivered: 0, skipped: 1 });
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it('exits 1 when the notifier posted nothing ({delivered: 0})', async () => {
+    mockStack(aws);
+    aws.lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: bytes({ delivered: 0, skipped: 1 }) });
+    const io = scriptedIO({ json: true });
+    await expect(run({}, commandContext(io, { clock: clock() }))).rejects.toMatchObject({
+      exitCode: 1,
+      message:
+        'The test alarm failed: The function posted nothing to Slack (it returned {"delivered":0,"skipped":1}).',
+    });
   });
 });

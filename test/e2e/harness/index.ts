@@ -10,7 +10,6 @@ export { useE2EHooks } from './hooks.js';
 export { changedKinds, type Inventory, inventory, leftovers, snapshot } from './inventory.js';
 export { KINDS } from './inventory-kinds.js';
 export { type Ctx, type Found, type Kind, parseDoc } from './inventory-read.js';
-export { hasPlatformLogLines } from './lambda-logs.js';
 export { statement, statements } from './policy.js';
 export { itKeepsWebhookSecrets, placesHolding } from './secrets.js';
 export {

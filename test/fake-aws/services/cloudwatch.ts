@@ -22,10 +22,16 @@ import { putCompositeAlarm, putMetricAlarm } from './cloudwatch-put.js';
  * both), AlarmTypes (absent: metric alarms only, "even if composite alarms exist in the account"),
  * StateValue, ActionPrefix; pages of MaxRecords (1–100, default 50) with NextToken. SetAlarmState
  * changes StateValue, StateReason and the timestamps and, on a change of state with actions enabled,
- * publishes the alarm message to the SNS topics among the new state's actions and emits the "CloudWatch
- * Alarm State Change" event to EventBridge's default bus.
+ * publishes the alarm message to the SNS topics among the new state's actions (its Region and Subject name
+ * the region as CloudWatch does: "Asia Pacific (Seoul)") and emits the "CloudWatch Alarm State Change"
+ * event to EventBridge's default bus.
  */
 const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
+/** How CloudWatch names a region in its notifications' Region and Subject (the code for any other). */
+const REGION_NAMES: Record<string, string> = {
+  'ap-northeast-2': 'Asia Pacific (Seoul)',
+  'us-east-1': 'US East (N. Virginia)',
+};
 
 export function cloudwatchHandlers(env: Env): Handlers {
   const { state } = env;
@@ -185,7 +191,7 @@ async function notify(env: Env, a: AlarmRecord, oldState: string): Promise<void>
     NewStateValue: alarm.StateValue,
     NewStateReason: alarm.StateReason,
     StateChangeTime: at,
-    Region: env.region,
+    Region: REGION_NAMES[env.region] ?? env.region,
     AlarmArn: alarm.AlarmArn,
     OldStateValue: oldState,
     OKActions: alarm.OKActions,
@@ -216,7 +222,7 @@ async function notify(env: Env, a: AlarmRecord, oldState: string): Promise<void>
         await env
           .call('sns', 'Publish', {
             TopicArn: action,
-            Subject: `${alarm.StateValue}: "${alarm.AlarmName}" in ${env.region}`,
+            Subject: `${alarm.StateValue}: "${alarm.AlarmName}" in ${REGION_NAMES[env.region] ?? env.region}`,
             Message: JSON.stringify(message),
           })
           .catch(() => undefined); // a missing topic: CloudWatch records a failed action, nothing more

@@ -1,4 +1,5 @@
 import type { InvocationRequest } from '@aws-sdk/client-lambda';
+import { alertsOf, alertsOfRecord, isSqs } from '../../../handler-template/route.mjs';
 import { type Env, type Handlers, type InvokeAnswer, on } from '../env.js';
 import { awsError } from '../errors.js';
 import { roleAllows } from '../policy.js';
@@ -8,12 +9,25 @@ import { writeEvents } from './logs.js';
 
 /**
  * Invoke: runs the injected handler (FakeAws.onInvoke) with the function's environment and the
- * parsed event, or answers a canned success ({delivered: 1}). Either way, as Lambda does, the run is
- * logged to /aws/lambda/<name> (START, the function's lines, END, REPORT; the group is created when
- * missing and the role may logs:CreateLogGroup), counted in AWS/Lambda Invocations and Errors, and
- * with LogType Tail its last 4 KB come back base64 in LogResult. An Active function is required.
+ * parsed event, or answers a canned success: what the notifier answers and logs when Slack accepts every
+ * alert of the event ({delivered: n} and a "Posted to Slack: <text>" line per alert, the text made by the
+ * notifier's own modules; {batchItemFailures: []} for an SQS batch). Either way, as Lambda does, the run
+ * is logged to /aws/lambda/<name> (START, the function's lines in Lambda's text format
+ * `<time>\t<request id>\tINFO\t<line>`, END, REPORT; the group is created when missing and the role may
+ * logs:CreateLogGroup), counted in AWS/Lambda Invocations and Errors, and with LogType Tail its last 4
+ * KB come back base64 in LogResult. An Active function is required.
  */
 const encoder = new TextEncoder();
+
+/** The notifier's answer and log lines when Slack accepts everything. */
+function posted(event: unknown): InvokeAnswer {
+  const sqs = isSqs(event);
+  const alerts = sqs ? event.Records.flatMap((r) => alertsOfRecord(r)) : alertsOf(event);
+  return {
+    payload: sqs ? { batchItemFailures: [] } : { delivered: alerts.length },
+    logs: alerts.map((a) => `Posted to Slack: ${a.format({}).text}`),
+  };
+}
 
 function parse(bytes: Uint8Array | undefined): unknown {
   if (!bytes || bytes.length === 0) return undefined;
@@ -87,20 +101,19 @@ export function invokeHandlers(env: Env): Handlers {
               invocationType: type,
               log: (line) => lines.push(line),
             })
-          : { payload: { delivered: 1 }, logs: ['Posted to Slack (canned answer of the fake AWS)'] };
+          : posted(parse(input.Payload));
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
         answer = { error: { errorType: e.name, errorMessage: e.message } };
       }
+      const at = new Date(env.now()).toISOString();
       lines.push(...(answer?.logs ?? []));
       const error = answer?.error;
-      if (error)
-        lines.push(
-          `${new Date(env.now()).toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}`,
-        );
+      const errorLine = error && `${at}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}`;
       const log = [
         `START RequestId: ${requestId} Version: $LATEST`,
-        ...lines,
+        ...lines.map((line) => `${at}\t${requestId}\tINFO\t${line}`),
+        ...(errorLine ? [errorLine] : []),
         `END RequestId: ${requestId}`,
         `REPORT RequestId: ${requestId}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: ${fn.config.MemorySize ?? 128} MB\tMax Memory Used: 64 MB`,
       ];
