@@ -80,7 +80,9 @@ export function replayText(style: Style, stack: StackContext, report: ReplayRepo
     `Re-delivered ${done} of ${plural(records.length, 'alert')} through ${stack.names.functionName}` +
       (report.remaining === 0 ? `; ${report.queue} is empty.` : `; ${leftText(report)}.`),
   );
-  if (report.stopped) lines.push(style.dim(`Stopped early: ${report.stopped}.`));
+  // Only when some were not tried at all: a pass that tried everything did not stop early.
+  if (report.stopped && report.remaining > bad.length)
+    lines.push(style.dim(`Stopped early: ${report.stopped}.`));
   return lines.join('\n');
 }
 
@@ -109,6 +111,7 @@ export function replayJson(stack: StackContext, report: ReplayReport) {
     })),
     remaining: report.remaining,
     inFlight: report.inFlight,
+    mapping: report.mapping,
     stopped: report.stopped ?? null,
   };
 }

@@ -18,6 +18,7 @@ import {
 } from '../events/undelivered.js';
 import type { IO } from '../io/types.js';
 import type { StackContext } from '../resources/context.js';
+import { findMapping } from '../resources/event-source.js';
 import { TIMEOUT_S } from '../resources/function-spec.js';
 import { findQueue } from '../resources/queue.js';
 import {
@@ -60,6 +61,8 @@ export interface ReplayReport {
   remaining: number;
   /** ApproximateNumberOfMessagesNotVisible after the pass: held by the event source mapping. */
   inFlight: number;
+  /** Whether the event source mapping retries what is left on its own ('unknown': it could not be read). */
+  mapping: 'enabled' | 'disabled' | 'missing' | 'unknown';
   /** Why the pass ended before the queue was empty, when it did (Slack still failing, the function failing). */
   stopped: string | undefined;
   interrupted: boolean;
@@ -95,7 +98,16 @@ export async function replayQueue(
   opts: { dryRun: boolean },
 ): Promise<ReplayReport> {
   const { names } = stack;
-  const queue = await findQueue(stack);
+  const [queue, mapping] = await Promise.all([
+    findQueue(stack),
+    findMapping(stack).then(
+      (m) => (m ? (m.enabled ? 'enabled' : 'disabled') : 'missing') as ReplayReport['mapping'],
+      (error: unknown) => {
+        io.progress.warn(`Could not read the event source mapping: ${awsMessage(error)}`);
+        return 'unknown' as const;
+      },
+    ),
+  ]);
   if (!queue)
     throw new CliError(`The queue ${names.queue} does not exist in ${stack.region}: nothing to replay.`, {
       hint: `Run init first: ${initCommand(stack)}`,
@@ -106,6 +118,7 @@ export async function replayQueue(
     records: [],
     remaining: 0,
     inFlight: queue.messages.inFlight,
+    mapping,
     stopped: undefined,
     interrupted: false,
   };
@@ -251,6 +264,6 @@ async function redeliver(
       );
   }
   return delivered.length === 0
-    ? `none of the ${batch.length} alert(s) tried last was delivered, so the pass stopped there`
+    ? `none of the ${batch.length} alert(s) of the last batch was delivered, so the pass stopped there`
     : undefined;
 }

@@ -271,6 +271,7 @@ describe('replay', () => {
       ],
       remaining: 1,
       inFlight: 0,
+      mapping: 'enabled',
       stopped: null,
     });
   });
@@ -308,16 +309,36 @@ describe('replay, and what it cannot do', () => {
       Array.from({ length: 7 }, () => BODIES.sns),
       [{ status: 500, body: 'down' }],
     );
-    const io = scriptedIO({ json: true });
+    const io = scriptedIO();
     await expect(run({}, commandContext(io, { yes: true }))).rejects.toMatchObject({ exitCode: 1 });
     expect(invokes()).toHaveLength(1);
     expect(invokes()[0]?.event.Records).toHaveLength(5);
     expect(queued(s)).toHaveLength(7);
     expect(queued(s).every((m) => m.visibleAt <= s.fake.now())).toBe(true);
+    expect(io.stdout.join('\n')).toContain(
+      'Stopped early: none of the 5 alert(s) of the last batch was delivered, so the pass stopped there.',
+    );
     expect(io.resultJson).toMatchObject({
       delivered: 0,
       remaining: 7,
-      stopped: 'none of the 5 alert(s) tried last was delivered, so the pass stopped there',
+      stopped: 'none of the 5 alert(s) of the last batch was delivered, so the pass stopped there',
+    });
+  });
+
+  it('says when nothing retries what is left: the mapping disabled or missing', async () => {
+    await stackWith([BODIES.sns], FAIL_500, { mappingState: 'Disabled' });
+    const io = scriptedIO();
+    await expect(run({}, commandContext(io, { yes: true }))).rejects.toMatchObject({
+      exitCode: 1,
+      hint: `They stay in the queue (up to 14 days), but the event source mapping is disabled, so nothing retries them on its own: \`alarm-to-slack init --name mission --region ${REGION}\` enables it again; \`alarm-to-slack replay --name mission --region ${REGION}\` tries again now.`,
+    });
+    // Everything was tried: the pass did not stop early.
+    expect(io.stdout.join('\n')).not.toContain('Stopped early');
+    aws.reset();
+    await slack?.close();
+    await stackWith([BODIES.sns], FAIL_500, { mapping: false });
+    await expect(run({}, commandContext(scriptedIO(), { yes: true }))).rejects.toMatchObject({
+      hint: expect.stringContaining('no event source mapping drains it, so nothing retries them on its own'),
     });
   });
 
