@@ -43,7 +43,7 @@ const inputsOf = (name: string) =>
   writes(aws)
     .filter(([n]) => n === name)
     .map(([, input]) => input);
-const before = (a: string, b: string) => {
+const calledBefore = (a: string, b: string) => {
   const i = names().indexOf(a);
   const j = names().indexOf(b);
   expect(i, `${a} was called`).toBeGreaterThanOrEqual(0);
@@ -115,9 +115,9 @@ describe('teardown of the undelivered-alert queue', () => {
   it('removes the mapping before the queue, and the queue only after the function (its failure destination)', async () => {
     mockStack(aws, { queueMessages: 1 });
     await run({}, commandContext(scriptedIO(), { yes: true }));
-    before('lambda.DeleteEventSourceMapping', 'sqs.DeleteQueue');
-    before('lambda.DeleteEventSourceMapping', 'lambda.DeleteFunction');
-    before('lambda.DeleteFunction', 'sqs.DeleteQueue');
+    calledBefore('lambda.DeleteEventSourceMapping', 'sqs.DeleteQueue');
+    calledBefore('lambda.DeleteEventSourceMapping', 'lambda.DeleteFunction');
+    calledBefore('lambda.DeleteFunction', 'sqs.DeleteQueue');
     expect(inputsOf('lambda.DeleteEventSourceMapping')).toEqual([
       { UUID: 'b7e1f3a2-0000-4000-8000-000000000007' },
     ]);
@@ -177,8 +177,8 @@ describe('teardown and the alarms connected to the topic', () => {
     expect(inputsOf('cloudwatch.DeleteAlarms')).toEqual([{ AlarmNames: ['mission-cpu-alarm'] }]);
     expect(fake.find.alarm('prod-api-5xx').tags).toEqual({ team: 'api' });
     expect(fake.find.alarm('prod-composite').alarm.AlarmActions).toEqual([]);
-    before('cloudwatch.PutMetricAlarm', 'sns.DeleteTopic');
-    before('cloudwatch.PutCompositeAlarm', 'sns.DeleteTopic');
+    calledBefore('cloudwatch.PutMetricAlarm', 'sns.DeleteTopic');
+    calledBefore('cloudwatch.PutCompositeAlarm', 'sns.DeleteTopic');
 
     const plan = io.stderr.join('\n');
     expect(plan).toMatch(
@@ -264,8 +264,8 @@ describe('teardown of the every-alarm rule', () => {
       { Rule: 'mission-alarm-events', Ids: ['mission-lambda', 'audit'] },
     ]);
     expect(inputsOf('eventbridge.DeleteRule')).toEqual([{ Name: 'mission-alarm-events' }]);
-    before('eventbridge.RemoveTargets', 'eventbridge.DeleteRule');
-    before('eventbridge.DeleteRule', 'lambda.DeleteFunction');
+    calledBefore('eventbridge.RemoveTargets', 'eventbridge.DeleteRule');
+    calledBefore('eventbridge.DeleteRule', 'lambda.DeleteFunction');
     // The EventBridge permission is a statement of the function's policy: DeleteFunction removes it.
     expect(names()).not.toContain('lambda.RemovePermission');
     expect(fake.state.functions.has('mission-lambda')).toBe(false);
