@@ -182,6 +182,12 @@ export function buildProgram(session: Session): Command {
     .action(action(session, () => import('./commands/status.js')));
 
   program
+    .command('replay')
+    .description('list the alerts Slack did not take (the undelivered-alert queue) and re-deliver them now')
+    .option('--dry-run', 'only list them; re-deliver and delete nothing', false)
+    .action(action(session, () => import('./commands/replay.js')));
+
+  program
     .command('preview')
     .description('print (or post) the Slack message the notifier builds for a sample alarm; no AWS needed')
     .option('--state <state>', 'ALARM, OK or INSUFFICIENT_DATA', 'ALARM')

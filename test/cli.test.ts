@@ -29,7 +29,7 @@ describe('the alarm-to-slack binary', () => {
   it('lists every command with its description in --help', async () => {
     const { code, stdout } = await bin(['--help']);
     expect(code).toBe(0);
-    for (const command of ['init', 'test', 'teardown', 'status', 'preview']) {
+    for (const command of ['init', 'test', 'teardown', 'status', 'replay', 'preview']) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
     }
     for (const flag of [
@@ -51,6 +51,7 @@ describe('the alarm-to-slack binary', () => {
     ['test', ['--state', '--through-alarm']],
     ['teardown', ['--pending-window', '--force']],
     ['status', []],
+    ['replay', ['--dry-run']],
     ['preview', ['--state', '--source', '--webhook-url']],
   ])('shows %s --help with its own flags and the global ones', async (command, flags) => {
     const { code, stdout } = await bin([command, '--help']);

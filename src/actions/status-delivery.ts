@@ -61,8 +61,8 @@ export const checkQueue: StatusCheck = (stack, f) => {
   if (waiting > 0)
     problem(
       'SQS queue',
-      `${plural(waiting, 'alert')} could not be posted to Slack yet${oldest === undefined ? '' : ` (the oldest ${age(oldest)} ago)`}: they will be delivered automatically.`,
-      `${cliCommand(stack, 'replay')} (forces it now)`,
+      `${plural(waiting, 'alert')} could not be posted to Slack yet${oldest === undefined ? '' : ` (the oldest ${age(oldest)} ago)`}: they will be delivered automatically; \`replay\` to force it now.`,
+      cliCommand(stack, 'replay'),
     );
   return result;
 };
@@ -75,15 +75,17 @@ export const checkInvokeConfig: StatusCheck = (stack, f) => {
     return result;
   }
   const c = f.invokeConfig;
-  const wrong = drift(planInvokeConfig(stack, c));
+  // A missing config's plan says what init would create: no difference to list, just missing.
+  const wrong = c ? drift(planInvokeConfig(stack, c)) : [];
   row({
     resource: 'Failure destination',
     name: names.functionName,
     present: c !== undefined,
-    healthy: wrong.length === 0,
-    summary:
-      wrong.length === 0
-        ? `${c?.maximumRetryAttempts} retries, then ${names.queue}`
+    healthy: c !== undefined && wrong.length === 0,
+    summary: !c
+      ? 'missing'
+      : wrong.length === 0
+        ? `${c.maximumRetryAttempts} retries, then ${names.queue}`
         : `not as expected: ${wrong.join(', ')}`,
     details: {
       onFailure: c?.onFailure ?? null,
@@ -91,7 +93,12 @@ export const checkInvokeConfig: StatusCheck = (stack, f) => {
       maximumEventAgeInSeconds: c?.maximumEventAgeInSeconds ?? null,
     },
   });
-  if (wrong.length > 0)
+  if (!c)
+    problem(
+      'Failure destination',
+      `${names.functionName} has no failure destination: an alert Slack does not take is lost after Lambda's 2 retries.`,
+    );
+  else if (wrong.length > 0)
     problem(
       'Failure destination',
       `${names.functionName} does not keep what it fails to deliver in ${names.queue}: ${wrong.join(', ')}.`,
@@ -108,13 +115,13 @@ export const checkMapping: StatusCheck = (stack, f) => {
     return result;
   }
   const m = f.mapping;
-  const wrong = drift(planMapping(stack, m)).filter((c) => !c.startsWith('add tag'));
+  const wrong = m ? drift(planMapping(stack, m)).filter((c) => !c.startsWith('add tag')) : [];
   const failing = m?.lastProcessingResult?.startsWith('PROBLEM') ? m.lastProcessingResult : undefined;
   row({
     resource: 'Event source mapping',
     name,
     present: m !== undefined,
-    healthy: wrong.length === 0 && !failing,
+    healthy: m !== undefined && wrong.length === 0 && !failing,
     summary: m
       ? `${m.state ?? 'unknown state'}${wrong.length ? `; not as expected: ${wrong.join(', ')}` : ', re-delivers the queue paced'}${failing ? `; last poll: ${failing}` : ''}`
       : 'missing',
@@ -124,7 +131,12 @@ export const checkMapping: StatusCheck = (stack, f) => {
       lastProcessingResult: m?.lastProcessingResult ?? null,
     },
   });
-  if (wrong.length > 0)
+  if (!m)
+    problem(
+      'Event source mapping',
+      `nothing re-delivers ${names.queue}: the alerts kept there wait until \`replay\` or until they expire (14 days).`,
+    );
+  else if (wrong.length > 0)
     problem('Event source mapping', `the queue is not re-delivered as expected: ${wrong.join(', ')}.`);
   if (failing)
     problem(
@@ -161,9 +173,14 @@ export const checkRule: StatusCheck = (stack, f) => {
     return result;
   }
   const o = owner(rule.tags, names.stack);
+  // A target init would add is missing, not a change to read as done ("target added").
+  const missingTarget = (item: PlanItem) =>
+    item.resource === 'EventBridge target' && item.action === 'create'
+      ? [`no target delivers its events to ${names.functionName}`]
+      : drift(item);
   const wrong = rule.filter
     ? planRule(stack, rule, rule.filter)
-        .flatMap(drift)
+        .flatMap(missingTarget)
         .filter((c) => !c.startsWith('add tag'))
     : ['its event pattern is not an alarm state-change filter'];
   const permission = permissionVerdict(f.permissions, eventsPermissionSpec(stack, rule.arn), stack.account);
@@ -209,7 +226,7 @@ export const checkConnected: StatusCheck = (stack, f) => {
     name: names.topic,
     present: true,
     healthy: disabled.length === 0,
-    summary: `${plural(f.connected.length, 'alarm')} notify the topic: ${listed.join(', ')}`,
+    summary: `${plural(f.connected.length, 'alarm')} ${f.connected.length === 1 ? 'notifies' : 'notify'} the topic: ${listed.join(', ')}`,
     details: {
       alarms: f.connected.map((a) => ({ name: a.name, state: a.alarm.StateValue ?? null, states: a.states })),
       actionsDisabled: disabled,

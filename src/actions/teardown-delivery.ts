@@ -28,7 +28,7 @@ export function deliveryRemovals(stack: StackContext, found: StackFound, h: Help
     kind: Kind,
     id: string,
     name: string,
-    decision: Pick<Removal, 'action' | 'reason'>,
+    decision: Pick<Removal, 'action' | 'reason' | 'discards'>,
     run: () => Promise<RemovalDone>,
   ) =>
     out.push({
@@ -96,10 +96,12 @@ export function deliveryRemovals(stack: StackContext, found: StackFound, h: Help
       'queue',
       'queue',
       names.queue,
-      discarded ? { ...decision, reason: [decision.reason, discarded].filter(Boolean).join('; ') } : decision,
+      discarded
+        ? { ...decision, reason: [decision.reason, discarded].filter(Boolean).join('; '), discards: waiting }
+        : decision,
       h.just(
         () => removeQueue(stack, queue.url),
-        discarded ? `removed; ${discarded.replace(' will be', ' were')}` : 'removed',
+        discarded ? `removed; ${discarded.replace(' will be', waiting === 1 ? ' was' : ' were')}` : 'removed',
       ),
     );
   }

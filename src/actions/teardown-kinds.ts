@@ -68,6 +68,8 @@ export interface Removal {
   action: 'remove' | 'skip' | 'disconnect';
   /** Why it is skipped, or a note on the removal (e.g. forced). */
   reason?: string;
+  /** The undelivered alerts removing it discards (the queue's messages). */
+  discards?: number;
   /** A key already pending deletion: when KMS deletes it. */
   keyDeletionDate?: Date | undefined;
   /** Removes it; returns the words for the summary, e.g. "deletion scheduled for 2026-12-01". */

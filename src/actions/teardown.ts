@@ -24,6 +24,8 @@ interface TeardownReport {
   failed: Array<TeardownItem & { error: string }>;
   keyId: string | undefined;
   keyDeletionDate: Date | undefined;
+  /** Undelivered alerts that went with the queue. */
+  discardedAlerts: number;
   interrupted: boolean;
 }
 
@@ -44,12 +46,20 @@ function removalSteps(plan: readonly Removal[], texts: Map<string, RemovalDone>)
     const before = closure(r.kind);
     return {
       id: r.id,
-      title: `Remove ${r.resource} ${r.name}`,
+      title: `${r.action === 'disconnect' ? 'Disconnect' : 'Remove'} ${r.resource} ${r.name}`,
       needs: removing.filter((o) => before.has(o.kind)).map((o) => o.id),
       async run(results) {
         if (r.kind === 'alias' && removing.some((o) => o.kind === 'key') && !results.has('key')) {
           // The alias is how teardown finds the key: keep it until the key's deletion is scheduled.
           const text = 'kept: the key was not scheduled for deletion, and the alias is how teardown finds it';
+          texts.set(r.id, { text });
+          return { status: 'skipped', detail: text };
+        }
+        const stillConnected = removing.filter((o) => o.kind === 'connected' && !results.has(o.id));
+        if (r.kind === 'topic' && stillConnected.length > 0) {
+          // Without the topic, a re-run would no longer find the alarms that name it: they would keep an
+          // action pointing nowhere. It goes once they are disconnected.
+          const text = `kept: ${stillConnected.map((o) => o.name).join(', ')} still ${stillConnected.length === 1 ? 'names' : 'name'} it in ${stillConnected.length === 1 ? 'its' : 'their'} actions; re-run teardown to disconnect ${stillConnected.length === 1 ? 'it' : 'them'}`;
           texts.set(r.id, { text });
           return { status: 'skipped', detail: text };
         }
@@ -97,6 +107,7 @@ export async function runTeardown(
     failed: [],
     keyId: undefined,
     keyDeletionDate: undefined,
+    discardedAlerts: 0,
     interrupted: report.interrupted,
   };
   for (const r of plan) {
@@ -118,6 +129,7 @@ export async function runTeardown(
     else {
       out.removed.push({ ...item, detail: done?.text ?? 'removed' });
       if (done?.keyDeletionDate) out.keyDeletionDate = done.keyDeletionDate;
+      out.discardedAlerts += r.discards ?? 0;
     }
   }
   out.ok = out.failed.length === 0 && !report.interrupted;
@@ -190,5 +202,6 @@ export function reportJson(stack: StackContext, report: TeardownReport) {
     failed: report.failed,
     keyId: report.keyId ?? null,
     keyDeletionDate: report.keyDeletionDate ? report.keyDeletionDate.toISOString() : null,
+    discardedAlerts: report.discardedAlerts,
   };
 }

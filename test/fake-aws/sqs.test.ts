@@ -33,8 +33,9 @@ const create = (Attributes?: Record<string, string>, tags?: Record<string, strin
 const attributes = async (...names: string[]) =>
   (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: URL, AttributeNames: names as never })))
     .Attributes ?? {};
-const receive = (input: { MaxNumberOfMessages?: number; VisibilityTimeout?: number } = {}) =>
-  sqs.send(new ReceiveMessageCommand({ QueueUrl: URL, MessageSystemAttributeNames: ['All'], ...input }));
+const receive = (
+  input: { MaxNumberOfMessages?: number; VisibilityTimeout?: number; WaitTimeSeconds?: number } = {},
+) => sqs.send(new ReceiveMessageCommand({ QueueUrl: URL, MessageSystemAttributeNames: ['All'], ...input }));
 
 describe('SQS queues', () => {
   it('a missing queue is QueueDoesNotExist with the query code AWS.SimpleQueueService.NonExistentQueue', async () => {
@@ -139,6 +140,13 @@ describe('SQS messages', () => {
       message:
         'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
     });
+    await expect(receive({ WaitTimeSeconds: 21 })).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message:
+        'Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.',
+    });
+    // A long poll of a queue with nothing visible answers no messages (at once: nothing else could come).
+    expect((await receive({ WaitTimeSeconds: 20 })).Messages).toBeUndefined();
   });
 
   it("refuses a message over the queue's MaximumMessageSize, and delays one by DelaySeconds", async () => {

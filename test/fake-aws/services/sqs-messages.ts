@@ -10,7 +10,8 @@ import { expire, queueByUrl } from './sqs.js';
 
 /**
  * SQS messages: SendMessage (DelaySeconds), ReceiveMessage (1–10 messages, the queue's or the call's
- * visibility timeout, ApproximateReceiveCount and the other system attributes when asked for),
+ * visibility timeout, ApproximateReceiveCount and the other system attributes when asked for; a long
+ * poll's WaitTimeSeconds 0–20 answers at once: the fake has every message on one server),
  * DeleteMessage (only the latest receipt handle deletes; an older one succeeds and deletes nothing,
  * as the API reference says), ChangeMessageVisibility (MessageNotInflight when the message is not
  * in flight) and their Batch forms with Successful/Failed entries.
@@ -147,6 +148,11 @@ export function sqsMessageHandlers(env: Env): Handlers {
       if (timeout < 0 || timeout > MAX_VISIBILITY)
         throw invalidValue(
           `Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`,
+        );
+      const wait = input.WaitTimeSeconds ?? 0;
+      if (wait < 0 || wait > 20)
+        throw invalidValue(
+          `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
         );
       expire(env, q);
       const now = env.now();
