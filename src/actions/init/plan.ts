@@ -10,13 +10,13 @@ import { planInvokeConfig } from '../../resources/invoke-config.js';
 import { planKey } from '../../resources/key.js';
 import { ciphertextMatches } from '../../resources/key-cipher.js';
 import { planLogGroup } from '../../resources/log-group.js';
-import { eventsPermissionSpec, planPermission, snsPermissionSpec } from '../../resources/permission.js';
+import { planPermission, snsPermissionSpec } from '../../resources/permission.js';
 import { planQueue } from '../../resources/queue.js';
 import { planRole } from '../../resources/role.js';
-import { planRule } from '../../resources/rule.js';
 import type { AlarmEventFilter } from '../../resources/rule-pattern.js';
 import { planSubscription } from '../../resources/subscription.js';
 import { planTopic } from '../../resources/topic.js';
+import { alarmEventsPlan } from '../alarm-events-steps.js';
 import { desiredRule } from './alarm-events.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
@@ -145,11 +145,7 @@ export function buildPlan(
     planPermission(stack, d.permissions, snsPermissionSpec(stack, topicArn)),
     planSubscription(stack, d.subscriptions),
   );
-  if (rule)
-    items.push(
-      ...planRule(stack, d.rule, rule),
-      planPermission(stack, d.permissions, eventsPermissionSpec(stack)),
-    );
+  if (rule) items.push(...alarmEventsPlan(stack, d, rule));
   if (answers.alarm) items.push(planAlarm(stack, d.alarm, { ...answers.alarm, topicArn }));
   return items;
 }
