@@ -161,7 +161,13 @@ export function planTable(plan: PlanItem[], style: Style): string {
   const width = (i: 0 | 1 | 2) => Math.max(header[i].length, ...rows.map((r) => r[i].length));
   const w = [width(0), width(1), width(2)];
   const paint = (action: string, text: string) =>
-    action === 'create' ? style.ok(text) : action === 'update' ? style.warn(text) : style.dim(text);
+    action === 'create'
+      ? style.ok(text)
+      : action === 'update'
+        ? style.warn(text)
+        : action === 'remove'
+          ? style.fail(text)
+          : style.dim(text);
   const line = (r: readonly [string, string, string, string], head = false) => {
     const action = r[2].padEnd(w[2] ?? 0);
     const cells = [r[0].padEnd(w[0] ?? 0), r[1].padEnd(w[1] ?? 0), head ? action : paint(r[2], action), r[3]];
