@@ -25,6 +25,7 @@ import {
   withAlarmEventSteps,
 } from './alarm-events-steps.js';
 import { initCommand } from './hints.js';
+import { planTable } from './init/plan.js';
 
 interface EveryAlarmRequest {
   dryRun: boolean;
@@ -72,6 +73,12 @@ async function findAll(stack: StackContext): Promise<AlarmEventsFound & { fn: Fu
     findPermissions(stack),
   ]);
   return { fn, rule, permissions };
+}
+
+function showPlan(io: IO, stack: StackContext, plan: PlanItem[]): void {
+  io.progress.info(
+    `Plan for the every-alarm rule in ${stack.region} (stack ${stack.names.stack}):\n${planTable(plan, io.style)}`,
+  );
 }
 
 async function confirm(io: IO, request: EveryAlarmRequest, what: string): Promise<void> {
@@ -138,6 +145,7 @@ export async function connectEveryAlarm(
   ];
   const base = { direction: 'connect' as const, filter, dryRun: request.dryRun, plan };
   if (request.dryRun || plan.every((p) => p.action === 'unchanged')) return finish(base);
+  showPlan(io, stack, plan);
   await confirm(io, request, `Create or update the rule ${stack.names.rule} (${describeFilter(filter)})`);
 
   const env = foundEnvironment(fn.environment);
@@ -196,6 +204,7 @@ export async function disconnectEveryAlarm(
   if (permitted) plan.push({ resource: 'Lambda permission', name: sid, action: 'remove' });
   const base = { direction: 'disconnect' as const, dryRun: request.dryRun, plan };
   if (request.dryRun || plan.every((p) => p.action === 'unchanged')) return finish(base);
+  showPlan(io, stack, plan);
   await confirm(io, request, `Remove the rule ${n.rule} and stop sending every alarm to Slack`);
 
   const env = fn ? foundEnvironment(fn.environment) : undefined;
