@@ -29,7 +29,7 @@ describe('the alarm-to-slack binary', () => {
   it('lists every command with its description in --help', async () => {
     const { code, stdout } = await bin(['--help']);
     expect(code).toBe(0);
-    for (const command of ['init', 'test', 'teardown', 'status', 'preview']) {
+    for (const command of ['init', 'test', 'connect', 'disconnect', 'teardown', 'status', 'preview']) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
     }
     for (const flag of [
@@ -52,6 +52,8 @@ describe('the alarm-to-slack binary', () => {
     ['teardown', ['--pending-window', '--force']],
     ['status', []],
     ['preview', ['--state', '--webhook-url']],
+    ['connect', ['[alarms...]', '--prefix', '--all', '--states', '--every-alarm', '--dry-run']],
+    ['disconnect', ['[alarms...]', '--all', '--every-alarm', '--dry-run']],
   ])('shows %s --help with its own flags and the global ones', async (command, flags) => {
     const { code, stdout } = await bin([command, '--help']);
     expect(code).toBe(0);

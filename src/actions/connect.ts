@@ -19,7 +19,7 @@ import { initCommand } from './hints.js';
 
 export type { Direction, Selection } from './connect-select.js';
 
-export interface ConnectRequest {
+interface ConnectRequest {
   direction: Direction;
   selection: Selection;
   /** connect: the states whose actions get the topic (disconnect removes it from every state). */

@@ -11,7 +11,7 @@ import type { FakeAws } from '../fake-aws/core.js';
 import { type Answer, type ScriptedIO, scriptedIO } from '../helpers/io.js';
 import { commandContext } from '../teardown/mock-stack.js';
 
-export interface CommandRun {
+interface CommandRun {
   io: ScriptedIO;
   error: unknown;
   exitCode: number;
