@@ -85,8 +85,8 @@ async function pick(
   });
   const message =
     direction === 'connect'
-      ? `Alarms to send to Slack through ${stack.names.topic} (space toggles, enter accepts; ✓: already connected, unticking does not disconnect)`
-      : `Alarms to disconnect from ${stack.names.topic} (space toggles, enter accepts)`;
+      ? `Alarms to send to Slack through ${stack.names.topic} (✓ connected already; unticking one does not disconnect it)`
+      : `Alarms to disconnect from ${stack.names.topic}`;
   const picked = await io.ask.checkbox({ message, choices });
   return alarms.filter((a) => picked.includes(a.name));
 }

@@ -170,6 +170,29 @@ describe('connect, by name', () => {
     );
   });
 
+  it('Ctrl-C: the writes already started finish, no other starts, exit 130 naming what was left', async () => {
+    for (let i = 0; i < 8; i++) await seedAlarm(aws.fake, { kind: 'metric', name: `svc-${i}` });
+    const controller = new AbortController();
+    const { PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
+    aws.mocks.cloudwatch.on(PutMetricAlarmCommand).callsFake(async (input) => {
+      controller.abort(new Error('SIGINT'));
+      return aws.fake.answer('cloudwatch', 'PutMetricAlarmCommand', input);
+    });
+    const run = await runCommand(
+      'connect',
+      { prefix: 'svc-' },
+      { yes: true, json: true, signal: controller.signal },
+    );
+    expect(run.exitCode).toBe(130);
+    const written = aws.inputs<MetricAlarm>('PutMetricAlarm').length;
+    expect(written).toBeGreaterThanOrEqual(1);
+    expect(written).toBeLessThanOrEqual(3);
+    expect(run.json.ok).toBe(false);
+    expect((run.json.connected as string[]).length).toBe(written);
+    expect(run.json.failed).toHaveLength(8 - written);
+    expect((run.json.failed as Array<{ error: string }>)[0]?.error).toBe('not changed (interrupted)');
+  });
+
   it('a second run changes nothing and says so per alarm', async () => {
     seedFixtures();
     await runCommand('connect', { alarms: NAMES }, { yes: true });

@@ -193,7 +193,7 @@ describe('the picker (a TTY, no names)', () => {
     expect(run.exitCode, run.message).toBe(0);
     expect(run.io.remainingAnswers()).toBe(0);
     const list = run.io.asked.find((a) => a.kind === 'checkbox');
-    expect(list?.message).toContain('unticking does not disconnect');
+    expect(list?.message).toContain('unticking one does not disconnect it');
     // Sorted by name, the stack's own alarm left out; the names padded to one column.
     expect(list?.choices?.map((c) => [c.value, c.checked ?? false])).toEqual([
       ['checkout-lambda-error-rate', false],
