@@ -75,12 +75,20 @@ function buildContext(command: Command, session: Session): CommandContext {
   };
 }
 
+/** The command's options, with its positional arguments under their names (`[alarms...]` → `alarms`). */
+function optionsOf(command: Command): Record<string, unknown> {
+  const operands = command.registeredArguments.map((a, i) => [a.name(), command.processedArgs[i]]);
+  return { ...command.opts(), ...Object.fromEntries(operands) };
+}
+
 function action(session: Session, load: Loader) {
-  return async (_options: unknown, command: Command) => {
+  // Commander passes the positional arguments first and the command last.
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
     const ctx = buildContext(command, session);
     try {
       const mod = await load();
-      await mod.run(command.opts() as never, ctx);
+      await mod.run(optionsOf(command) as never, ctx);
     } catch (error) {
       const { exitCode: code, message, hint } = describeError(error);
       session.exitCode = code;
@@ -125,7 +133,8 @@ export function buildProgram(session: Session): Command {
     .addHelpText(
       'before',
       'Start here: `npx alarm-to-slack init` asks for a Slack webhook URL and sets everything up.\n' +
-        'Then `alarm-to-slack test` sends a test alarm, `status` checks it, `teardown` removes it.\n',
+        'Then `alarm-to-slack test` sends a test alarm, `status` checks it, `teardown` removes it.\n' +
+        'Alarms you already have: `connect` picks them (or `connect --every-alarm` sends them all).\n',
     )
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
@@ -175,6 +184,42 @@ export function buildProgram(session: Session): Command {
     .option('--pending-window <days>', 'days before KMS deletes the key (7–30)', '7')
     .option('--force', 'also remove same-named resources not tagged for this stack', false)
     .action(action(session, () => import('./commands/teardown.js')));
+
+  program
+    .command('connect')
+    .description("send alarms you already have to Slack: adds the stack's topic to their actions")
+    .argument('[alarms...]', 'alarm names (all must exist); on a terminal without names: pick from a list')
+    .option('--prefix <prefix>', 'every alarm whose name starts with this')
+    .option('--all', 'every metric and composite alarm of the region', false)
+    .option(
+      '--states <list>',
+      'the states that notify Slack: ALARM,OK (default), add INSUFFICIENT_DATA if wanted',
+    )
+    .option(
+      '--every-alarm',
+      'instead: an EventBridge rule sends every alarm of the region (or of --prefix), changing none',
+      false,
+    )
+    .option('--dry-run', 'show what would change and change nothing', false)
+    .addHelpText(
+      'after',
+      "\nOnly the topic is added to the chosen states' action lists; every other setting of each alarm is sent\n" +
+        'back exactly as it was. `disconnect` removes it again. Without a terminal, --yes is needed to apply.\n',
+    )
+    .action(action(session, () => import('./commands/connect.js')));
+
+  program
+    .command('disconnect')
+    .description("remove the stack's topic (only it) from alarms' actions")
+    .argument('[alarms...]', 'alarm names (all must exist); on a terminal without names: pick from a list')
+    .option('--all', "every alarm that notifies the topic, except the stack's own CPU alarm", false)
+    .option(
+      '--every-alarm',
+      'instead: remove the every-alarm EventBridge rule, its target and permission',
+      false,
+    )
+    .option('--dry-run', 'show what would change and change nothing', false)
+    .action(action(session, () => import('./commands/disconnect.js')));
 
   program
     .command('status')

@@ -47,7 +47,7 @@ describe('the bundle', () => {
     expect(heavy).toEqual([]);
   });
 
-  it.each(['init', 'test', 'teardown', 'status', 'preview'])(
+  it.each(['init', 'test', 'connect', 'disconnect', 'teardown', 'status', 'preview'])(
     'puts %s in a chunk of its own, imported by cli.js when it runs',
     (command) => {
       const chunk = Object.entries(outputs).find(([, o]) => o.entryPoint === `src/commands/${command}.ts`);

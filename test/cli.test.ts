@@ -29,7 +29,7 @@ describe('the alarm-to-slack binary', () => {
   it('lists every command with its description in --help', async () => {
     const { code, stdout } = await bin(['--help']);
     expect(code).toBe(0);
-    for (const command of ['init', 'test', 'teardown', 'status', 'replay', 'preview']) {
+    for (const command of ['init', 'test', 'connect', 'disconnect', 'teardown', 'status', 'replay', 'preview']) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
     }
     for (const flag of [
@@ -53,6 +53,8 @@ describe('the alarm-to-slack binary', () => {
     ['status', []],
     ['replay', ['--dry-run']],
     ['preview', ['--state', '--source', '--webhook-url']],
+    ['connect', ['[alarms...]', '--prefix', '--all', '--states', '--every-alarm', '--dry-run']],
+    ['disconnect', ['[alarms...]', '--all', '--every-alarm', '--dry-run']],
   ])('shows %s --help with its own flags and the global ones', async (command, flags) => {
     const { code, stdout } = await bin([command, '--help']);
     expect(code).toBe(0);

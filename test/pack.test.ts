@@ -116,7 +116,7 @@ describe('the extracted package, run outside the repo', () => {
   it('prints its version and help', async () => {
     expect((await packagedBin(['--version'])).stdout.trim()).toBe(pkg.version);
     const { stdout } = await packagedBin(['--help']);
-    for (const command of ['init', 'test', 'teardown', 'status', 'preview'])
+    for (const command of ['init', 'test', 'connect', 'disconnect', 'teardown', 'status', 'preview'])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 

@@ -23,7 +23,7 @@ import { findSubscriptions, type SubscriptionFound } from '../resources/subscrip
 import { findTopic, type TopicFound } from '../resources/topic.js';
 
 /** An alarm someone else made whose actions name the stack's topic (connect), and in which states. */
-export type ConnectedAlarm = DescribedAlarm & { states: ActionState[] };
+type ConnectedAlarm = DescribedAlarm & { states: ActionState[] };
 
 export interface StackFound {
   topic: TopicFound | undefined;

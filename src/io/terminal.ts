@@ -1,6 +1,6 @@
 import type { Ora } from 'ora';
 import { colorEnabled, createStyle, inCI } from './style.js';
-import type { Asker, IO, Progress, StepOutcome, Style } from './types.js';
+import type { Asker, CheckboxChoice, IO, Progress, StepOutcome, Style } from './types.js';
 
 interface TerminalOptions {
   json: boolean;
@@ -120,6 +120,11 @@ class InquirerAsker implements Asker {
   ) {
     const { select } = await import('@inquirer/prompts');
     return select<T>(q, this.context);
+  }
+
+  async checkbox<T>(q: Parameters<Asker['checkbox']>[0] & { choices: CheckboxChoice<T>[] }) {
+    const { checkbox } = await import('@inquirer/prompts');
+    return checkbox<T>({ ...q, pageSize: 15, loop: false }, this.context);
   }
 }
 

@@ -8,6 +8,10 @@ export interface Choice<T> {
   description?: string;
 }
 
+export interface CheckboxChoice<T> extends Choice<T> {
+  checked?: boolean;
+}
+
 export interface Asker {
   input(q: {
     message: string;
@@ -18,6 +22,8 @@ export interface Asker {
   password(q: { message: string; validate?: (value: string) => true | string }): Promise<string>;
   confirm(q: { message: string; default?: boolean }): Promise<boolean>;
   select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
+  /** Several of a list (space toggles, enter accepts); `checked` choices start ticked. Answers in list order. */
+  checkbox<T>(q: { message: string; choices: CheckboxChoice<T>[] }): Promise<T[]>;
 }
 
 export interface StepOutcome {

@@ -29,7 +29,8 @@ export interface StackContext {
 export type Tags = Record<string, string>;
 
 /** Plan of one resource before a run. */
-type PlanAction = 'create' | 'update' | 'unchanged';
+/** `remove`: only disconnect --every-alarm plans removals (teardown has its own plan). */
+type PlanAction = 'create' | 'update' | 'unchanged' | 'remove';
 
 export interface PlanItem {
   resource: string;

@@ -66,6 +66,13 @@ export interface FunctionDesired {
   codeSha256: string;
 }
 
+/** The stack's variables in a found function's environment ('' for those it lacks). */
+export function foundEnvironment(variables: Record<string, string>): FunctionEnvironment {
+  const env = {} as FunctionEnvironment;
+  for (const key of ENVIRONMENT_KEYS) env[key] = variables[key] ?? '';
+  return env;
+}
+
 /** The variables we set: the ciphertext always; the others only when non-empty. */
 export function environmentVariables(env: FunctionEnvironment): Record<string, string> {
   const variables: Record<string, string> = { kmsEncryptedHookUrl: env.kmsEncryptedHookUrl };

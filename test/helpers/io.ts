@@ -1,6 +1,6 @@
 import { createStyle } from '../../src/io/style.js';
 import { stepLine } from '../../src/io/terminal.js';
-import type { Asker, Choice, IO, StepOutcome } from '../../src/io/types.js';
+import type { Asker, CheckboxChoice, Choice, IO, StepOutcome } from '../../src/io/types.js';
 
 const plainStyle = createStyle(false);
 
@@ -12,13 +12,15 @@ const plainStyle = createStyle(false);
 export type Answer =
   | { kind: 'input' | 'password'; match: RegExp; answer: string | Error }
   | { kind: 'confirm'; match: RegExp; answer: boolean | Error }
-  | { kind: 'select'; match: RegExp; answer: unknown };
+  | { kind: 'select'; match: RegExp; answer: unknown }
+  /** The values ticked when the list is accepted (an Error: the prompt aborted). */
+  | { kind: 'checkbox'; match: RegExp; answer: unknown[] | Error };
 
 export interface ScriptedIO extends IO {
   stdout: string[];
   stderr: string[];
-  /** Every prompt that was shown: kind, message, and for selects the choices. */
-  asked: Array<{ kind: string; message: string; choices?: Choice<unknown>[] }>;
+  /** Every prompt that was shown: kind, message, and for selects and checkboxes the choices. */
+  asked: Array<{ kind: string; message: string; choices?: CheckboxChoice<unknown>[] }>;
   /** The JSON document passed to result() (also with json false). */
   resultJson: unknown;
   remainingAnswers(): number;
@@ -68,6 +70,15 @@ export function scriptedIO(
     async select<T>(q: { message: string; choices: Choice<T>[]; default?: T }) {
       asked.push({ kind: 'select', message: q.message, choices: q.choices as Choice<unknown>[] });
       return next('select', q.message) as T;
+    },
+    async checkbox<T>(q: { message: string; choices: CheckboxChoice<T>[] }) {
+      asked.push({ kind: 'checkbox', message: q.message, choices: q.choices as CheckboxChoice<unknown>[] });
+      const picked = next('checkbox', q.message) as T[];
+      const unknown = picked.filter((v) => !q.choices.some((c) => c.value === v));
+      if (unknown.length > 0)
+        throw new Error(`scripted checkbox answer not among the choices: ${unknown.join(', ')}`);
+      // As inquirer answers: the ticked values in the list's order.
+      return q.choices.filter((c) => picked.includes(c.value)).map((c) => c.value);
     },
   };
 

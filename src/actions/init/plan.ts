@@ -10,13 +10,13 @@ import { planInvokeConfig } from '../../resources/invoke-config.js';
 import { planKey } from '../../resources/key.js';
 import { ciphertextMatches } from '../../resources/key-cipher.js';
 import { planLogGroup } from '../../resources/log-group.js';
-import { eventsPermissionSpec, planPermission, snsPermissionSpec } from '../../resources/permission.js';
+import { planPermission, snsPermissionSpec } from '../../resources/permission.js';
 import { planQueue } from '../../resources/queue.js';
 import { planRole } from '../../resources/role.js';
-import { planRule } from '../../resources/rule.js';
 import type { AlarmEventFilter } from '../../resources/rule-pattern.js';
 import { planSubscription } from '../../resources/subscription.js';
 import { planTopic } from '../../resources/topic.js';
+import { alarmEventsPlan } from '../alarm-events-steps.js';
 import { desiredRule } from './alarm-events.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
@@ -145,11 +145,7 @@ export function buildPlan(
     planPermission(stack, d.permissions, snsPermissionSpec(stack, topicArn)),
     planSubscription(stack, d.subscriptions),
   );
-  if (rule)
-    items.push(
-      ...planRule(stack, d.rule, rule),
-      planPermission(stack, d.permissions, eventsPermissionSpec(stack)),
-    );
+  if (rule) items.push(...alarmEventsPlan(stack, d, rule));
   if (answers.alarm) items.push(planAlarm(stack, d.alarm, { ...answers.alarm, topicArn }));
   return items;
 }
@@ -165,7 +161,13 @@ export function planTable(plan: PlanItem[], style: Style): string {
   const width = (i: 0 | 1 | 2) => Math.max(header[i].length, ...rows.map((r) => r[i].length));
   const w = [width(0), width(1), width(2)];
   const paint = (action: string, text: string) =>
-    action === 'create' ? style.ok(text) : action === 'update' ? style.warn(text) : style.dim(text);
+    action === 'create'
+      ? style.ok(text)
+      : action === 'update'
+        ? style.warn(text)
+        : action === 'remove'
+          ? style.fail(text)
+          : style.dim(text);
   const line = (r: readonly [string, string, string, string], head = false) => {
     const action = r[2].padEnd(w[2] ?? 0);
     const cells = [r[0].padEnd(w[0] ?? 0), r[1].padEnd(w[1] ?? 0), head ? action : paint(r[2], action), r[3]];

@@ -13,6 +13,7 @@ import { buildSteps, type InitReport } from './steps.js';
 import {
   type InitResources,
   leftBehindList,
+  type PickedConnection,
   resourcesAfter,
   type SummaryInput,
   summaryHuman,
@@ -73,6 +74,28 @@ async function verifyWebhook(
     );
   }
   io.progress.done('verify-webhook', { ok: true, text: 'posted "connected"', ms });
+}
+
+/**
+ * "Alarms picked from a list": the connect picker, once the stack is up. Ctrl-C at the list means none;
+ * any other error is reported in the summary without failing the setup.
+ */
+async function offerConnect(opts: RunInitOptions): Promise<PickedConnection> {
+  const { io, stack } = opts;
+  const { connectAlarms } = await import('../connect.js');
+  try {
+    const report = await connectAlarms(io, stack, {
+      direction: 'connect',
+      selection: { by: 'picker' },
+      states: ['ALARM', 'OK'],
+      dryRun: false,
+      yes: false,
+    });
+    return { report };
+  } catch (error) {
+    if (describeError(error).exitCode === EXIT.interrupted) return { error: 'cancelled at the list' };
+    return { error: awsMessage(error) };
+  }
 }
 
 async function offerTestAlarm(
@@ -160,6 +183,7 @@ export async function runInit(opts: RunInitOptions): Promise<InitOutcome> {
   const ms = now() - started;
   const summary: SummaryInput = { stack, identity, answers, discovered, cipher, report, ms };
   const resources = resourcesAfter(summary);
+  if (report.ok && io.interactive && answers.pickAlarms) summary.connect = await offerConnect(opts);
   if (report.ok && io.interactive) summary.testAlarm = await offerTestAlarm(opts, resources.topicArn);
   io.result(summaryHuman(summary, io.style), summaryJson(summary));
   const { testAlarm } = summary;

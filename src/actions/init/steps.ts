@@ -1,21 +1,24 @@
 import { ensureAlarm } from '../../resources/alarm.js';
-import { filterEnvValue } from '../../resources/alarm-events-filter.js';
-import type { Ensured, StackContext } from '../../resources/context.js';
+import type { StackContext } from '../../resources/context.js';
 import { ensureMapping } from '../../resources/event-source.js';
-import { ensureFunction, ensureFunctionEnvironment } from '../../resources/function.js';
+import { ensureFunction } from '../../resources/function.js';
 import { ensureInvokeConfig } from '../../resources/invoke-config.js';
 import { createKey, ensureKeyAlias, ensureKeyTag } from '../../resources/key.js';
 import { encryptWebhook } from '../../resources/key-cipher.js';
 import { ensureLogGroup } from '../../resources/log-group.js';
-import { ensurePermission, eventsPermissionSpec, snsPermissionSpec } from '../../resources/permission.js';
+import { ensurePermission, snsPermissionSpec } from '../../resources/permission.js';
 import { ensureQueue } from '../../resources/queue.js';
 import { ensureRolePolicies, ensureRoleTrust } from '../../resources/role.js';
-import { ensureRule, ensureRuleTarget } from '../../resources/rule.js';
-import { type AlarmEventFilter, describeFilter } from '../../resources/rule-pattern.js';
 import { ensureSubscription } from '../../resources/subscription.js';
 import { ensureTopic } from '../../resources/topic.js';
 import { type StepDone, StepPlan } from '../../steps/runner.js';
-import { desiredRule, environmentFilters } from './alarm-events.js';
+import {
+  ALARM_EVENT_STEP,
+  environmentFilters,
+  stepDone,
+  withAlarmEventSteps,
+} from '../alarm-events-steps.js';
+import { desiredRule } from './alarm-events.js';
 import type { AlarmAnswers, InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
 import { type CiphertextPlan, desiredEnvironment, keyIsReused } from './plan.js';
@@ -36,19 +39,13 @@ export const STEP = {
   queue: 'queue',
   invokeConfig: 'invoke-config',
   mapping: 'event-source-mapping',
-  rule: 'alarm-events-rule',
-  ruleTarget: 'alarm-events-target',
-  rulePermission: 'alarm-events-permission',
-  ruleFilter: 'alarm-events-filter',
+  rule: ALARM_EVENT_STEP.rule,
+  ruleTarget: ALARM_EVENT_STEP.target,
+  rulePermission: ALARM_EVENT_STEP.permission,
+  ruleFilter: ALARM_EVENT_STEP.filter,
 } as const;
 
-function done<T>(ensured: Ensured<T>): StepDone<T> {
-  return {
-    status: ensured.change,
-    value: ensured.value,
-    ...(ensured.undo ? { undo: ensured.undo } : {}),
-  };
-}
+const done = stepDone;
 
 /**
  * The provisioning graph. Topic, key, role (trust only) and log group start at once; what needs the
@@ -68,7 +65,7 @@ export function buildSteps(
   const n = stack.names;
   const rule = desiredRule(stack, d, answers);
   const filters = environmentFilters(stack, d, rule);
-  return StepPlan.empty()
+  const plan = StepPlan.empty()
     .add(STEP.topic, {
       title: `SNS topic ${n.topic}`,
       run: async () => done(await ensureTopic(stack, d.topic)),
@@ -157,33 +154,8 @@ export function buildSteps(
       title: `CPU alarm ${n.alarm}`,
       needs: [STEP.topic],
       run: async ({ topic }) => done(await ensureAlarm(stack, d.alarm, { ...alarm, topicArn: topic.arn })),
-    }))
-    .addIf(rule, STEP.rule, (filter: AlarmEventFilter) => ({
-      title: `EventBridge rule ${n.rule} (${describeFilter(filter)})`,
-      run: async () => done(await ensureRule(stack, d.rule, filter)),
-    }))
-    .addIf(rule, STEP.ruleTarget, () => ({
-      title: `Target of ${n.rule}: ${n.functionName}`,
-      needs: [STEP.rule],
-      run: async () => done(await ensureRuleTarget(stack, d.rule?.targets)),
-    }))
-    .addIf(rule, STEP.rulePermission, () => ({
-      title: 'Lambda permission for EventBridge',
-      needs: [STEP.fn],
-      run: async () => done(await ensurePermission(stack, d.permissions, eventsPermissionSpec(stack))),
-    }))
-    .addIf(rule, STEP.ruleFilter, () => ({
-      // Only once the rule delivers does the notifier skip the SNS copies it delivers too.
-      title: `Alarms the rule delivers, in ${n.functionName}'s environment`,
-      needs: [STEP.fn, STEP.ruleTarget, STEP.rulePermission],
-      run: async ({ function: fn }) =>
-        done(
-          await ensureFunctionEnvironment(stack, fn.environment, {
-            ...fn.environment,
-            alarmEventsFilter: filterEnvValue(filters.final),
-          }),
-        ),
     }));
+  return withAlarmEventSteps(plan, stack, d, rule);
 }
 
 /** The steps of an init run, with the type of what each produces. */

@@ -6,6 +6,7 @@ import { leftBehindBy } from '../../resources/cleanup.js';
 import type { StackContext } from '../../resources/context.js';
 import { describeFilter } from '../../resources/rule-pattern.js';
 import { maskWebhookUrl } from '../../validate.js';
+import { type ConnectionReport, resultJson, resultText } from '../connect-report.js';
 import { scopeFlags } from '../hints.js';
 import type { TestAlarmOutcome } from '../test-alarm.js';
 import { desiredRule } from './alarm-events.js';
@@ -43,6 +44,9 @@ export interface InitResources {
   ruleArn: string | null;
 }
 
+/** What the connect picker at the end of an interactive init did (answers.pickAlarms). */
+export type PickedConnection = { report: ConnectionReport } | { error: string };
+
 export interface SummaryInput {
   stack: StackContext;
   identity: Identity;
@@ -51,6 +55,7 @@ export interface SummaryInput {
   cipher: CiphertextPlan;
   report: InitReport;
   testAlarm?: TestAlarmOutcome | undefined;
+  connect?: PickedConnection | undefined;
   ms: number;
 }
 
@@ -122,6 +127,11 @@ export function summaryJson(input: SummaryInput): Record<string, unknown> {
     if (refused.length > 0)
       doc.rollbackFailed = refused.map((u) => ({ step: u.id, title: u.title, error: u.error ?? 'failed' }));
   }
+  if (input.connect)
+    doc.connect =
+      'report' in input.connect
+        ? resultJson(input.connect.report)
+        : { ok: false, error: input.connect.error };
   if (input.testAlarm) {
     doc.testAlarm = {
       ok: input.testAlarm.ok,
@@ -223,12 +233,23 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
     ...resourceLines(input, r),
     slackLine(input),
   );
-  if (!answers.alarm && r.topicArn) {
+  if (!answers.alarm && !r.ruleArn && !input.connect && r.topicArn) {
     lines.push(
       '',
-      'No CPU alarm was set up. To post any alarm to Slack, add the topic as its action (alarm and OK):',
+      'No CPU alarm was set up. To post alarms you already have to Slack, pick or name them:',
+      `  ${style.code(`alarm-to-slack connect${scope}`)} (or with --every-alarm: every alarm of the region)`,
+      "or add the topic to any alarm's actions yourself (alarm and OK):",
       `  ${r.topicArn}`,
       `  e.g. aws cloudwatch put-metric-alarm … --alarm-actions ${r.topicArn} --ok-actions ${r.topicArn}`,
+    );
+  }
+  if (input.connect) {
+    const c = input.connect;
+    lines.push(
+      '',
+      'report' in c
+        ? resultText(style, stack, c.report)
+        : `${style.warn('!')} No alarm was connected (${c.error}); \`alarm-to-slack connect${scope}\` picks them later.`,
     );
   }
   if (input.testAlarm) {
@@ -242,6 +263,7 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
   }
   const next: Array<[string, string]> = [
     ['test', 'send a test alarm through the function to Slack'],
+    ['connect', 'send alarms you already have to Slack (the topic joins their actions)'],
     ['status', 'show each resource, its health and the last 24 hours'],
     ['teardown', 'remove everything this stack created'],
   ];
