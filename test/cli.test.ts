@@ -29,7 +29,16 @@ describe('the alarm-to-slack binary', () => {
   it('lists every command with its description in --help', async () => {
     const { code, stdout } = await bin(['--help']);
     expect(code).toBe(0);
-    for (const command of ['init', 'test', 'connect', 'disconnect', 'teardown', 'status', 'replay', 'preview']) {
+    for (const command of [
+      'init',
+      'test',
+      'connect',
+      'disconnect',
+      'teardown',
+      'status',
+      'replay',
+      'preview',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b.*\\S`, 'm'));
     }
     for (const flag of [
