@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { table, visibleLength } from '../src/actions/table.js';
 import { describeError, UsageError } from '../src/errors.js';
 import { resolveValue } from '../src/io/resolve.js';
-import { colorEnabled, inCI } from '../src/io/style.js';
+import { colorEnabled, inCI, spinnersEnabled } from '../src/io/style.js';
 import { createTerminalIO } from '../src/io/terminal.js';
 import { validateThreshold } from '../src/validate.js';
 import { scriptedIO } from './helpers/io.js';
@@ -85,6 +85,16 @@ describe('colour', () => {
 
   it.each([['true'], ['1'], ['github-actions']])('counts CI=%j as CI', (ci) => {
     expect(inCI({ CI: ci })).toBe(true);
+  });
+});
+
+describe('spinners', () => {
+  it('run only on a TTY outside CI that has a width (ora clears forever on a 0-column pty)', () => {
+    expect(spinnersEnabled({ isTTY: true, columns: 80, env: {} })).toBe(true);
+    expect(spinnersEnabled({ isTTY: true, columns: 0, env: {} })).toBe(false);
+    expect(spinnersEnabled({ isTTY: true, columns: undefined, env: {} })).toBe(false);
+    expect(spinnersEnabled({ isTTY: false, columns: 80, env: {} })).toBe(false);
+    expect(spinnersEnabled({ isTTY: true, columns: 80, env: { CI: 'true' } })).toBe(false);
   });
 });
 

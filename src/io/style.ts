@@ -7,6 +7,19 @@ export function inCI(env: NodeJS.ProcessEnv): boolean {
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
+/**
+ * Spinners only on a TTY outside CI that reports a width: a pseudo-terminal opened without a size (e.g.
+ * `script` without columns) says 0 columns, and ora, dividing each line's width by it to know how many
+ * lines to clear, then clears forever.
+ */
+export function spinnersEnabled(opts: {
+  isTTY: boolean;
+  columns: number | undefined;
+  env: NodeJS.ProcessEnv;
+}) {
+  return opts.isTTY && !inCI(opts.env) && (opts.columns ?? 0) > 0;
+}
+
 /** Colour only when the stream is a TTY, not in CI, NO_COLOR is unset and --no-color was not given. */
 export function colorEnabled(opts: { isTTY: boolean; env: NodeJS.ProcessEnv; color: boolean }): boolean {
   if (!opts.color || !opts.isTTY) return false;

@@ -1,5 +1,5 @@
 import type { Ora } from 'ora';
-import { colorEnabled, createStyle, inCI } from './style.js';
+import { colorEnabled, createStyle, spinnersEnabled } from './style.js';
 import type { Asker, CheckboxChoice, IO, Progress, StepOutcome, Style } from './types.js';
 
 interface TerminalOptions {
@@ -133,7 +133,7 @@ export function createTerminalIO(opts: TerminalOptions): IO {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const style = createStyle(colorEnabled({ isTTY: Boolean(stderr.isTTY), env: opts.env, color: opts.color }));
-  const spinners = Boolean(stderr.isTTY) && !inCI(opts.env);
+  const spinners = spinnersEnabled({ isTTY: Boolean(stderr.isTTY), columns: stderr.columns, env: opts.env });
   let resultWritten = false;
   return {
     interactive: Boolean(stdin.isTTY) && !opts.yes,
