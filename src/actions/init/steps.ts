@@ -91,7 +91,7 @@ export function buildSteps(
       run: async () => done(await ensureRoleTrust(stack, d.role)),
     })
     .add(STEP.rolePolicies, {
-      title: `IAM role policies (basic execution, ${n.policy})`,
+      title: `IAM role policies (basic execution, ${n.policy}, ${n.queuePolicy})`,
       needs: [STEP.role, STEP.key],
       run: async ({ key }) => done(await ensureRolePolicies(stack, d.role, key.arn)),
     })
