@@ -82,13 +82,6 @@ export function buildProgram(actionFor: (load: Loader) => (...args: unknown[]) =
     .action(actionFor(() => import('./commands/test.js')));
 
   program
-    .command('teardown')
-    .description("remove every resource of the stack and schedule the KMS key's deletion")
-    .option('--pending-window <days>', 'days before KMS deletes the key (7–30)', '7')
-    .option('--force', 'also remove same-named resources not tagged for this stack', false)
-    .action(actionFor(() => import('./commands/teardown.js')));
-
-  program
     .command('connect')
     .description("send alarms you already have to Slack: adds the stack's topic to their actions")
     .argument('[alarms...]', 'alarm names (all must exist); on a terminal without names: pick from a list')
@@ -148,6 +141,13 @@ export function buildProgram(actionFor: (load: Loader) => (...args: unknown[]) =
     .option('--channel <label>', 'channel label sent with the message, as init --channel')
     .option('--mention <text>', 'added to ALARM messages, as init --mention, e.g. "<!here>"')
     .action(actionFor(() => import('./commands/preview.js')));
+
+  program
+    .command('teardown')
+    .description("remove every resource of the stack and schedule the KMS key's deletion")
+    .option('--pending-window <days>', 'days before KMS deletes the key (7–30)', '7')
+    .option('--force', 'also remove same-named resources not tagged for this stack', false)
+    .action(actionFor(() => import('./commands/teardown.js')));
 
   return program;
 }
