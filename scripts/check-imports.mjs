@@ -25,13 +25,14 @@ function walk(dir, out = []) {
   return out;
 }
 
+// `import … from`, `export … from`, a side-effect `import './x.js'`, and `import('./x.js')`.
 const IMPORT =
-  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]|(?:^|[\s;])import\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 function importsOf(file, files) {
   const deps = new Set();
   for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-    const spec = m[1] ?? m[2];
+    const spec = m[1] ?? m[2] ?? m[3];
     const target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
     if (files.has(target)) deps.add(target);
   }
