@@ -1,91 +1,15 @@
-// `alarm-to-slack teardown --yes` of a complete stack against AWS clients that answer after a fixed
-// latency: wall time, and the sequential round trips actually taken (discovery in parallel, then
+// `alarm-to-slack teardown --yes` of a complete stack (the fake AWS, seeded) against AWS clients that
+// answer after a fixed latency: wall time, and the sequential round trips actually taken (discovery in parallel, then
 // the removals, independent ones overlapping). Runs src/ as modules (bench/modules.mjs).
 import { latencyMocks, median, SDK_CLIENTS } from './lib.mjs';
-import { modules } from './modules.mjs';
+import { fakeAwsModule, modules } from './modules.mjs';
 
 const LATENCY_MS = 50;
 const ACCOUNT = '123456789012';
 const REGION = 'ap-northeast-2';
 const STACK = 'mission';
-const TAG = 'alarm-to-slack:stack';
-const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${STACK}-sns`;
-const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${STACK}-lambda`;
-const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
-const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`;
-const BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
-
-/** A complete stack, every resource tagged for it; every removal succeeds. */
-function answer(client, command) {
-  const name = command.replace(/Command$/, '');
-  const tags = [{ Key: TAG, Value: STACK }];
-  switch (`${client}.${name}`) {
-    case 'sts.GetCallerIdentity':
-      return { Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/bench` };
-    case 'sns.GetTopicAttributes':
-      return { Attributes: { TopicArn: TOPIC_ARN } };
-    case 'sns.ListTagsForResource':
-    case 'cloudwatch.ListTagsForResource':
-      return { Tags: tags };
-    case 'sns.ListSubscriptionsByTopic':
-      return {
-        Subscriptions: [
-          {
-            SubscriptionArn: `${TOPIC_ARN}:sub-1`,
-            TopicArn: TOPIC_ARN,
-            Protocol: 'lambda',
-            Endpoint: FUNCTION_ARN,
-          },
-        ],
-      };
-    case 'kms.DescribeKey':
-      return { KeyMetadata: { KeyId: KEY_ID, Arn: KEY_ARN, KeyState: 'Enabled' } };
-    case 'kms.ListResourceTags':
-      return { Tags: [{ TagKey: TAG, TagValue: STACK }] };
-    case 'kms.ScheduleKeyDeletion':
-      return {
-        KeyId: KEY_ARN,
-        DeletionDate: new Date(Date.now() + 7 * 86_400_000),
-        KeyState: 'PendingDeletion',
-      };
-    case 'iam.GetRole':
-      return {
-        Role: {
-          RoleName: `${STACK}-lambda-role`,
-          Arn: `arn:aws:iam::${ACCOUNT}:role/${STACK}-lambda-role`,
-          Tags: tags,
-        },
-      };
-    case 'iam.ListAttachedRolePolicies':
-      return {
-        AttachedPolicies: [{ PolicyArn: BASIC, PolicyName: 'AWSLambdaBasicExecutionRole' }],
-        IsTruncated: false,
-      };
-    case 'iam.ListRolePolicies':
-      return { PolicyNames: [`${STACK}-kms-decrypt`], IsTruncated: false };
-    case 'iam.GetRolePolicy':
-      return { PolicyDocument: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') };
-    case 'logs.DescribeLogGroups':
-      return { logGroups: [{ logGroupName: `/aws/lambda/${STACK}-lambda`, retentionInDays: 30 }] };
-    case 'logs.ListTagsForResource':
-      return { tags: { [TAG]: STACK } };
-    case 'lambda.GetFunction':
-      return {
-        Configuration: { FunctionName: `${STACK}-lambda`, FunctionArn: FUNCTION_ARN },
-        Tags: { [TAG]: STACK },
-      };
-    case 'cloudwatch.DescribeAlarms':
-      return {
-        MetricAlarms: [
-          { AlarmName: `${STACK}-cpu-alarm`, AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] },
-        ],
-      };
-    default:
-      if (/^(Delete|Detach|Unsubscribe)/.test(name)) return {};
-      throw new Error(`bench: no answer for ${client}.${name}`);
-  }
-}
-
+/** What a complete stack has for teardown to remove (the seed's stack: no every-alarm rule). */
+const RESOURCES = 10;
 function silentIO() {
   const noop = () => {};
   return {
@@ -102,9 +26,11 @@ function silentIO() {
   };
 }
 
-async function once(run, createAwsClients, plainStyle, systemClock) {
+async function once({ run, createAwsClients, plainStyle, systemClock, createFakeAws, seedStack }) {
   const io = { ...silentIO(), style: plainStyle };
-  const mocks = latencyMocks(SDK_CLIENTS, LATENCY_MS, answer);
+  const fake = createFakeAws({ account: ACCOUNT, region: REGION });
+  seedStack(fake, STACK);
+  const mocks = latencyMocks(SDK_CLIENTS, LATENCY_MS, (key, name, input) => fake.answer(key, name, input));
   const started = performance.now();
   try {
     await run(
@@ -122,8 +48,10 @@ async function once(run, createAwsClients, plainStyle, systemClock) {
     mocks.restore();
   }
   const ms = performance.now() - started;
-  if (!io.document?.ok || io.document.removed.length !== 8)
-    throw new Error(`bench: teardown did not remove the 8 resources: ${JSON.stringify(io.document)}`);
+  if (!io.document?.ok || io.document.removed.length !== RESOURCES)
+    throw new Error(
+      `bench: teardown did not remove the ${RESOURCES} resources: ${JSON.stringify(io.document)}`,
+    );
   return { ms, depth: mocks.timeline.depth(), calls: mocks.timeline.calls.length };
 }
 
@@ -133,9 +61,11 @@ export async function bench({ runs = 5 } = {}) {
   const { createAwsClients } = await import(module('aws/clients.js'));
   const plainStyle = (await import(module('io/style.js'))).createStyle(false);
   const { systemClock } = await import(module('clock.js'));
-  await once(run, createAwsClients, plainStyle, systemClock); // warm the module cache
+  const { createFakeAws, seedStack } = await import(await fakeAwsModule());
+  const deps = { run, createAwsClients, plainStyle, systemClock, createFakeAws, seedStack };
+  await once(deps); // warm the module cache
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(await once(run, createAwsClients, plainStyle, systemClock));
+  for (let i = 0; i < runs; i++) samples.push(await once(deps));
   const depth = Math.max(...samples.map((s) => s.depth));
   return [
     {

@@ -5,7 +5,6 @@ import { type Command, CommanderError } from 'commander';
 import { systemClock } from './clock.js';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import { describeError, EXIT } from './errors.js';
-import { createTerminalIO } from './io/terminal.js';
 import { buildProgram, type Loader } from './program.js';
 
 /**
@@ -29,7 +28,9 @@ function writeJsonError(exitCode: number, message: string, hint?: string): void 
   process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
 }
 
-function buildContext(command: Command, session: Session): CommandContext {
+/** The terminal IO (and chalk, through it) is loaded only when a command runs: `--help` never needs it. */
+async function buildContext(command: Command, session: Session): Promise<CommandContext> {
+  const { createTerminalIO } = await import('./io/terminal.js');
   const globals = command.optsWithGlobals() as GlobalOptions;
   const env = process.env;
   const terminal = createTerminalIO({
@@ -82,7 +83,7 @@ function action(session: Session, load: Loader) {
   // Commander passes the positional arguments first and the command last.
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const ctx = buildContext(command, session);
+    const ctx = await buildContext(command, session);
     try {
       const mod = await load();
       await mod.run(optionsOf(command) as never, ctx);
