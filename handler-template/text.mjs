@@ -6,8 +6,12 @@ export const LIMITS = { section: 3000, field: 2000, header: 150, blocks: 50 };
 /** @type {Record<string, string>} */
 const CONSOLES = { aws: 'aws.amazon.com', 'aws-cn': 'amazonaws.cn', 'aws-us-gov': 'amazonaws-us-gov.com' };
 
-/** As CloudWatch names them in alarm messages (EventBridge events carry only the code). @type {Record<string, string>} */
-const REGIONS = {
+/**
+ * Region codes and the names CloudWatch gives them in alarm messages (EventBridge events carry only the
+ * code). The CLI uses this table too (src/regions.ts), so that both name a region alike.
+ * @type {Readonly<Record<string, string>>}
+ */
+export const REGION_NAMES = {
   'us-east-1': 'US East (N. Virginia)',
   'us-east-2': 'US East (Ohio)',
   'us-west-1': 'US West (N. California)',
@@ -67,7 +71,7 @@ export const parse = (s) => {
   } catch {}
 };
 /** The display name of a region code; an unknown code stays as it is. @param {string} code */
-export const regionName = (code) => REGIONS[code] ?? code;
+export const regionName = (code) => REGION_NAMES[code] ?? code;
 
 /** @param {string} s */
 export const mrkdwn = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
