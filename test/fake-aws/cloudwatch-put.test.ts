@@ -1,34 +1,11 @@
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  type DescribeAlarmsCommandInput,
-  ListTagsForResourceCommand,
-  PutMetricAlarmCommand,
-  type PutMetricAlarmCommandInput,
-  SetAlarmStateCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { ListTagsForResourceCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
+import { cpu, cw, describeAlarms, put, TOPIC } from './cloudwatch-client.js';
 import { ACCOUNT, REGION } from './constants.js';
 import { seedAlarm } from './seed-extras.js';
 import { useFakeAws } from './vitest.js';
 
 const aws = useFakeAws();
-const cw = new CloudWatchClient({ region: REGION });
-const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:t`;
-const cpu = (overrides: Partial<PutMetricAlarmCommandInput> = {}): PutMetricAlarmCommandInput => ({
-  AlarmName: 'cpu',
-  Namespace: 'AWS/EC2',
-  MetricName: 'CPUUtilization',
-  Dimensions: [{ Name: 'InstanceId', Value: 'i-1' }],
-  Statistic: 'Average',
-  Period: 60,
-  EvaluationPeriods: 1,
-  Threshold: 50,
-  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-  ...overrides,
-});
-const put = (input: PutMetricAlarmCommandInput) => cw.send(new PutMetricAlarmCommand(input));
-const describeAlarms = (input: DescribeAlarmsCommandInput = {}) => cw.send(new DescribeAlarmsCommand(input));
 describe('PutMetricAlarm', () => {
   it('creates INSUFFICIENT_DATA with the tags; an update replaces the whole alarm, keeps the state, ignores Tags', async () => {
     await put(

@@ -1,38 +1,18 @@
 import {
-  CloudWatchClient,
   DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  type DescribeAlarmsCommandInput,
   GetMetricDataCommand,
   ListTagsForResourceCommand,
   PutCompositeAlarmCommand,
-  PutMetricAlarmCommand,
-  type PutMetricAlarmCommandInput,
   SetAlarmStateCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
+import { cpu, cw, describeAlarms, put, TOPIC } from './cloudwatch-client.js';
 import { ACCOUNT, REGION } from './constants.js';
 import { seedStack } from './seed.js';
 import { useFakeAws } from './vitest.js';
 
 const aws = useFakeAws();
-const cw = new CloudWatchClient({ region: REGION });
-const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:t`;
-const cpu = (overrides: Partial<PutMetricAlarmCommandInput> = {}): PutMetricAlarmCommandInput => ({
-  AlarmName: 'cpu',
-  Namespace: 'AWS/EC2',
-  MetricName: 'CPUUtilization',
-  Dimensions: [{ Name: 'InstanceId', Value: 'i-1' }],
-  Statistic: 'Average',
-  Period: 60,
-  EvaluationPeriods: 1,
-  Threshold: 50,
-  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-  ...overrides,
-});
-const put = (input: PutMetricAlarmCommandInput) => cw.send(new PutMetricAlarmCommand(input));
-const describeAlarms = (input: DescribeAlarmsCommandInput = {}) => cw.send(new DescribeAlarmsCommand(input));
 const names = (out: {
   MetricAlarms?: Array<{ AlarmName?: string }>;
   CompositeAlarms?: Array<{ AlarmName?: string }>;
