@@ -1,18 +1,18 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, fakeSlack, OK, type Reply } from './fake-slack.js';
+import { describe, expect, it } from 'vitest';
+import { type FakeSlack, OK, type Reply } from './fake-slack.js';
 import {
   eventFor,
   fixture,
   invocationRecord,
   makeHandler,
-  mockClients,
   QUEUE_URL,
   snsEvent,
   snsRecord,
   sqsEvent,
   sqsRecord,
   texts,
+  useNotifierMocks,
 } from './harness.js';
 
 // Delivery is at least once on every path: these show which repeats one container recognises (the alert's own
@@ -23,17 +23,12 @@ const event = eventFor(fixture('alarm-cpu-ok'), 'evt-7');
 const TEXT = '🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)';
 const RATE_LIMITED: Reply = { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } };
 
-const clients = mockClients();
+const mocks = useNotifierMocks();
+const { clients } = mocks;
 let slack: FakeSlack;
-async function slackWith(script: Reply[]) {
-  slack = await fakeSlack(script);
-  clients.decryptsTo(slack.url);
-}
-beforeEach(() => clients.reset());
-afterEach(async () => {
-  await slack?.close();
-});
-afterAll(() => clients.restore());
+const slackWith = async (script: Reply[]) => {
+  slack = await mocks.slackWith(script);
+};
 
 describe('on one container, an alert Slack accepted is not posted again', () => {
   it('whichever path brings it back: direct again, the destination record, a hand-off record, a replay', async () => {

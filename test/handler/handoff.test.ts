@@ -1,35 +1,30 @@
 import { SendMessageCommand, SQSServiceException } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, FIXTURE_NOW, fakeSlack, OK, type Reply } from './fake-slack.js';
+import { describe, expect, it } from 'vitest';
+import { type FakeSlack, FIXTURE_NOW, OK, type Reply } from './fake-slack.js';
 import {
   eventFor,
   FUNCTION_ARN,
   fixture,
   makeHandler,
-  mockClients,
   QUEUE_URL,
   snsEvent,
   snsRecord,
   sqsEvent,
   sqsRecord,
   texts,
+  useNotifierMocks,
 } from './harness.js';
 
 const cpu = fixture('alarm-cpu-alarm');
 const RATE_LIMITED: Reply = { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } };
 const env = { undeliveredQueueUrl: QUEUE_URL };
 
-const clients = mockClients();
+const mocks = useNotifierMocks();
+const { clients } = mocks;
 let slack: FakeSlack;
-async function slackWith(script: Reply[]) {
-  slack = await fakeSlack(script);
-  clients.decryptsTo(slack.url);
-}
-beforeEach(() => clients.reset());
-afterEach(async () => {
-  await slack?.close();
-});
-afterAll(() => clients.restore());
+const slackWith = async (script: Reply[]) => {
+  slack = await mocks.slackWith(script);
+};
 
 const sent = () => clients.sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
 

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { DecryptCommand } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { createHandler } from '../../handler-template/index.mjs';
 import type { HandlerDeps } from '../../handler-template/types.js';
 import { mockAws } from '../helpers/aws.js';
-import { FIXTURE_NOW, virtualTime } from './fake-slack.js';
+import { type FakeSlack, FIXTURE_NOW, fakeSlack, type Reply, virtualTime } from './fake-slack.js';
 
 /** What the handler tests share: fixtures, the events AWS sends, KMS and SQS mocks, a handler on virtual time. */
 export type Json = Record<string, unknown>;
@@ -120,6 +121,27 @@ export function mockClients() {
       aws.kms.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(url) });
     },
   };
+}
+
+/**
+ * For a whole file: the mocked clients (reset before each test, restored after the file) and `slackWith`,
+ * which starts a Slack stand-in answering the script (closed after each test) that the key decrypts to.
+ */
+export function useNotifierMocks() {
+  const clients = mockClients();
+  const open: FakeSlack[] = [];
+  beforeEach(() => clients.reset());
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  afterAll(() => clients.restore());
+  async function slackWith(script: Reply[]) {
+    const slack = await fakeSlack(script);
+    open.push(slack);
+    clients.decryptsTo(slack.url);
+    return slack;
+  }
+  return { clients, slackWith };
 }
 
 /** A handler (a container) with virtual time: sleeps spend the budget and move the clock, nothing waits. */

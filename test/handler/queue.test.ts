@@ -1,17 +1,17 @@
 import { DecryptCommand, KMSServiceException } from '@aws-sdk/client-kms';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeSlack, fakeSlack, OK, type Reply } from './fake-slack.js';
 import {
   fixture,
   invocationRecord,
   type Json,
   makeHandler,
-  mockClients,
   snsEvent,
   snsRecord,
   sqsEvent,
   sqsRecord,
   texts,
+  useNotifierMocks,
 } from './harness.js';
 
 const cpu = fixture('alarm-cpu-alarm');
@@ -48,17 +48,12 @@ const batch = () =>
     sqsRecord('q-5', invocationRecord(mathEvent)),
   );
 
-const clients = mockClients();
+const mocks = useNotifierMocks();
+const { clients } = mocks;
 let slack: FakeSlack;
-async function slackWith(script: Reply[]) {
-  slack = await fakeSlack(script);
-  clients.decryptsTo(slack.url);
-}
-beforeEach(() => clients.reset());
-afterEach(async () => {
-  await slack?.close();
-});
-afterAll(() => clients.restore());
+const slackWith = async (script: Reply[]) => {
+  slack = await mocks.slackWith(script);
+};
 
 describe('a batch of the undelivered queue', () => {
   it('unwraps each invocation record, posts what it holds, one a second, and reports no failure', async () => {
