@@ -11,10 +11,9 @@ import {
   OPS_ARN,
   PAGER_ARN,
   rdsStorage,
-  serviceDegraded,
   TOPIC_ARN,
 } from '../resources/alarm-fixtures.js';
-import { described, putDescribed, runCommand } from './harness.js';
+import { described, putDescribed, putTeamAlarms, runCommand, TEAM_ALARM_NAMES } from './harness.js';
 
 /**
  * `connect` and `disconnect` on alarms a team already has: the exact Put… input sent for each kind of
@@ -22,17 +21,12 @@ import { described, putDescribed, runCommand } from './harness.js';
  */
 const aws = useFakeAws({ setup: (fake) => void seedStack(fake) });
 
-const FIXTURES = [rdsStorage, albP99, lambdaErrorRate, alb5xxAnomaly, serviceDegraded];
-const NAMES = FIXTURES.map((f) => f().AlarmName as string);
-const seedFixtures = () => {
-  for (const f of FIXTURES) putDescribed(aws.fake, f());
-};
 const writesOf = () => aws.writes();
 
 describe('connect, by name', () => {
   it('sends, for each kind of alarm, the alarm as DescribeAlarms showed it with only the topic added to ALARM and OK', async () => {
-    seedFixtures();
-    const run = await runCommand('connect', { alarms: NAMES }, { yes: true, json: true });
+    putTeamAlarms(aws.fake);
+    const run = await runCommand('connect', { alarms: TEAM_ALARM_NAMES }, { yes: true, json: true });
     expect(run.exitCode, run.message).toBe(0);
     const metric = new Map(aws.inputs<MetricAlarm>('PutMetricAlarm').map((i) => [i.AlarmName, i]));
     // Single metric: every field as it was, the topic after the existing actions.
@@ -132,7 +126,7 @@ describe('connect, by name', () => {
     expect(metric.size).toBe(4);
     expect(run.json).toMatchObject({
       ok: true,
-      connected: [...NAMES].sort(),
+      connected: [...TEAM_ALARM_NAMES].sort(),
       unchanged: [],
       failed: [],
       states: ['ALARM', 'OK'],
@@ -194,13 +188,18 @@ describe('connect, by name', () => {
   });
 
   it('a second run changes nothing and says so per alarm', async () => {
-    seedFixtures();
-    await runCommand('connect', { alarms: NAMES }, { yes: true });
+    putTeamAlarms(aws.fake);
+    await runCommand('connect', { alarms: TEAM_ALARM_NAMES }, { yes: true });
     aws.clearCalls();
-    const run = await runCommand('connect', { alarms: NAMES }, { yes: true, json: true });
+    const run = await runCommand('connect', { alarms: TEAM_ALARM_NAMES }, { yes: true, json: true });
     expect(run.exitCode, run.message).toBe(0);
     expect(writesOf()).toEqual([]);
-    expect(run.json).toMatchObject({ ok: true, connected: [], unchanged: [...NAMES].sort(), failed: [] });
+    expect(run.json).toMatchObject({
+      ok: true,
+      connected: [],
+      unchanged: [...TEAM_ALARM_NAMES].sort(),
+      failed: [],
+    });
     const human = await runCommand('connect', { alarms: ['orders-db-free-storage'] }, { yes: true });
     expect(human.stdout).toMatch(
       /= unchanged\s+orders-db-free-storage\s+already notifies mission-sns on ALARM, OK/,
@@ -270,7 +269,7 @@ describe('connect, the 5-action limit', () => {
 
 describe('connect refuses before any change', () => {
   it('unknown alarm names: exit 2 naming only those, zero writes', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     const run = await runCommand(
       'connect',
       { alarms: ['orders-db-free-storage', 'nope-2', 'nope-1'] },
@@ -311,7 +310,7 @@ describe('connect refuses before any change', () => {
 
   it('no stack in the region (no topic): exit 1 saying to run init first, zero writes', async () => {
     seedStack(aws.fake, 'mission', { topic: false });
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     const run = await runCommand('connect', { all: true }, { yes: true, json: true });
     expect(run.exitCode).toBe(1);
     expect(run.message).toContain(
@@ -322,7 +321,7 @@ describe('connect refuses before any change', () => {
   });
 
   it('without a TTY and without --yes: shows the plan, exits 2, changes nothing', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     const run = await runCommand('connect', { alarms: ['orders-db-free-storage'] });
     expect(run.exitCode).toBe(2);
     expect(run.message).toBe(
@@ -333,8 +332,8 @@ describe('connect refuses before any change', () => {
   });
 
   it('--dry-run: the plan per alarm, zero writes, no --yes needed', async () => {
-    seedFixtures();
-    const run = await runCommand('connect', { alarms: NAMES, dryRun: true }, { json: true });
+    putTeamAlarms(aws.fake);
+    const run = await runCommand('connect', { alarms: TEAM_ALARM_NAMES, dryRun: true }, { json: true });
     expect(run.exitCode, run.message).toBe(0);
     expect(writesOf()).toEqual([]);
     expect(run.json).toMatchObject({
@@ -343,7 +342,7 @@ describe('connect refuses before any change', () => {
       connected: [],
       unchanged: [],
       failed: [],
-      wouldConnect: [...NAMES].sort().map((alarm) => ({ alarm, states: ['ALARM', 'OK'] })),
+      wouldConnect: [...TEAM_ALARM_NAMES].sort().map((alarm) => ({ alarm, states: ['ALARM', 'OK'] })),
     });
     const human = await runCommand('connect', { alarms: ['checkout-service-degraded'], dryRun: true });
     expect(human.stdout).toMatch(
@@ -382,7 +381,7 @@ describe('connect --all / --prefix', () => {
   });
 
   it('--prefix connects only the alarms whose name starts with it', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     const run = await runCommand('connect', { prefix: 'web-' }, { yes: true, json: true });
     expect(run.exitCode, run.message).toBe(0);
     expect(run.json.connected).toEqual(['web-alb-5xx-anomaly', 'web-alb-p99-latency']);

@@ -15,19 +15,20 @@ import {
   OPS_ARN,
   PAGER_ARN,
   rdsStorage,
-  serviceDegraded,
   TOPIC_ARN,
 } from '../resources/alarm-fixtures.js';
-import { described, putDescribed, runCommand } from './harness.js';
+import {
+  described,
+  putDescribed,
+  putTeamAlarms,
+  runCommand,
+  TEAM_ALARM_NAMES,
+  TEAM_ALARMS,
+} from './harness.js';
 
 /** disconnect: only the topic leaves the alarms' actions; the picker of connect and disconnect; the JSON. */
 const aws = useFakeAws({ setup: (fake) => void seedStack(fake) });
 
-const FIXTURES = [rdsStorage, albP99, lambdaErrorRate, alb5xxAnomaly, serviceDegraded];
-const NAMES = FIXTURES.map((f) => f().AlarmName as string);
-const seedFixtures = () => {
-  for (const f of FIXTURES) putDescribed(aws.fake, f());
-};
 /**
  * The alarm's configuration as DescribeAlarms answers it, with its ARN and state (an update leaves the
  * state as it was), but without the state details AWS itself updates (the configuration timestamp, the
@@ -48,13 +49,13 @@ const config = (name: string) => {
 
 describe('disconnect', () => {
   it('connect then disconnect gives back each alarm exactly as DescribeAlarms showed it', async () => {
-    seedFixtures();
-    const before = new Map(NAMES.map((n) => [n, config(n)]));
-    expect((await runCommand('connect', { alarms: NAMES }, { yes: true })).exitCode).toBe(0);
-    for (const n of NAMES) expect(config(n)).not.toEqual(before.get(n));
+    putTeamAlarms(aws.fake);
+    const before = new Map(TEAM_ALARM_NAMES.map((n) => [n, config(n)]));
+    expect((await runCommand('connect', { alarms: TEAM_ALARM_NAMES }, { yes: true })).exitCode).toBe(0);
+    for (const n of TEAM_ALARM_NAMES) expect(config(n)).not.toEqual(before.get(n));
 
     aws.clearCalls();
-    const run = await runCommand('disconnect', { alarms: NAMES }, { yes: true, json: true });
+    const run = await runCommand('disconnect', { alarms: TEAM_ALARM_NAMES }, { yes: true, json: true });
     expect(run.exitCode, run.message).toBe(0);
     // What disconnect sends is exactly what re-creates each alarm as it was before connect.
     const sent = new Map(
@@ -63,7 +64,7 @@ describe('disconnect', () => {
         ...aws.inputs<{ AlarmName: string }>('PutCompositeAlarm'),
       ].map((i) => [i.AlarmName, i]),
     );
-    for (const f of FIXTURES) {
+    for (const f of TEAM_ALARMS) {
       const original = f();
       const expected =
         'AlarmRule' in original ? compositeAlarmInput(original) : metricAlarmInput(original as MetricAlarm);
@@ -73,7 +74,7 @@ describe('disconnect', () => {
         original.AlarmName === 'web-alb-p99-latency' ? filled : expected,
       );
     }
-    for (const n of NAMES.filter((n) => n !== 'web-alb-p99-latency'))
+    for (const n of TEAM_ALARM_NAMES.filter((n) => n !== 'web-alb-p99-latency'))
       expect(config(n)).toStrictEqual(before.get(n));
     // The p99 alarm's answer had no OK and no INSUFFICIENT_DATA list and no TreatMissingData: AWS's own
     // defaults are what it has now ("no actions", "missing"), nothing else differs.
@@ -85,7 +86,7 @@ describe('disconnect', () => {
     });
     expect(run.json).toStrictEqual({
       ok: true,
-      disconnected: [...NAMES].sort(),
+      disconnected: [...TEAM_ALARM_NAMES].sort(),
       unchanged: [],
       failed: [],
       topicArn: TOPIC_ARN,
@@ -111,7 +112,7 @@ describe('disconnect', () => {
   });
 
   it('--all: every alarm that notifies the topic except the stack’s own CPU alarm; the others untouched', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     await runCommand(
       'connect',
       { alarms: ['orders-db-free-storage', 'checkout-service-degraded'] },
@@ -128,7 +129,7 @@ describe('disconnect', () => {
   });
 
   it('an alarm that does not notify the topic is unchanged (no write); unknown names exit 2', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     const run = await runCommand(
       'disconnect',
       { alarms: ['orders-db-free-storage'] },
@@ -173,7 +174,7 @@ describe('disconnect', () => {
 
 describe('the picker (a TTY, no names)', () => {
   it('connect lists every alarm with its state, what it watches and a ticked mark on those connected', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     putDescribed(aws.fake, { ...rdsStorage(), AlarmActions: [PAGER_ARN, TOPIC_ARN], OKActions: [TOPIC_ARN] });
     const run = await runCommand(
       'connect',
@@ -228,7 +229,7 @@ describe('the picker (a TTY, no names)', () => {
   });
 
   it('disconnect lists only the connected alarms, none ticked; declining the plan changes nothing (exit 1)', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     putDescribed(aws.fake, { ...albP99(), OKActions: [TOPIC_ARN] });
     const run = await runCommand(
       'disconnect',
@@ -260,7 +261,7 @@ describe('the picker (a TTY, no names)', () => {
   });
 
   it('picking nothing changes nothing (exit 0)', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     const run = await runCommand(
       'connect',
       {},
@@ -277,11 +278,11 @@ describe('the picker (a TTY, no names)', () => {
 
 describe('--json', () => {
   it('connect: {ok, connected, unchanged, failed: [{alarm, error}]} and what was asked', async () => {
-    seedFixtures();
+    putTeamAlarms(aws.fake);
     putDescribed(aws.fake, { ...alb5xxAnomaly(), OKActions: [TOPIC_ARN], AlarmActions: [TOPIC_ARN] });
     const full = [1, 2, 3, 4, 5].map((i) => `arn:aws:sns:ap-northeast-2:123456789012:t${i}`);
     putDescribed(aws.fake, { ...lambdaErrorRate(), OKActions: full });
-    const run = await runCommand('connect', { alarms: NAMES }, { yes: true, json: true });
+    const run = await runCommand('connect', { alarms: TEAM_ALARM_NAMES }, { yes: true, json: true });
     expect(run.exitCode).toBe(1);
     expect(run.io.stdout).toHaveLength(1);
     expect(JSON.parse(run.io.stdout[0] ?? '')).toStrictEqual({

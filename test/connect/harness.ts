@@ -9,6 +9,13 @@ import { run as disconnect } from '../../src/commands/disconnect.js';
 import { describeError } from '../../src/errors.js';
 import type { FakeAws } from '../fake-aws/core.js';
 import { type Answer, type ScriptedIO, scriptedIO } from '../helpers/io.js';
+import {
+  alb5xxAnomaly,
+  albP99,
+  lambdaErrorRate,
+  rdsStorage,
+  serviceDegraded,
+} from '../resources/alarm-fixtures.js';
 import { commandContext } from '../teardown/mock-stack.js';
 
 interface CommandRun {
@@ -70,4 +77,13 @@ export function putDescribed(fake: FakeAws, alarm: MetricAlarm | CompositeAlarm)
 /** What DescribeAlarms answers for the alarm now (a copy). */
 export function described(fake: FakeAws, name: string): MetricAlarm | CompositeAlarm {
   return structuredClone(fake.find.alarm(name).alarm);
+}
+
+/** One alarm of each kind a team has (single metric, p99, metric math, anomaly band, composite). */
+export const TEAM_ALARMS = [rdsStorage, albP99, lambdaErrorRate, alb5xxAnomaly, serviceDegraded];
+export const TEAM_ALARM_NAMES = TEAM_ALARMS.map((f) => f().AlarmName as string);
+
+/** The team's alarms in the fake, as DescribeAlarms answers them. */
+export function putTeamAlarms(fake: FakeAws): void {
+  for (const f of TEAM_ALARMS) putDescribed(fake, f());
 }
