@@ -2,7 +2,7 @@
 // node_modules). The benchmarks that play AWS by replacing SDK client methods (lib.mjs latencyMocks) run
 // these, because the bundle in dist/ carries its own copy of the SDK, which no mock of node_modules reaches.
 // Also used by test/manual/fake-aws-cli.mjs. Built once per process (esbuild, well under a second).
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -24,6 +24,10 @@ export async function modules() {
       target: 'node20',
       logLevel: 'warning',
     });
+    // src/ imports the notifier's region table (../handler-template/text.mjs): the same path beside the modules.
+    const handler = new URL('../handler-template/', outdir);
+    rmSync(handler, { recursive: true, force: true });
+    cpSync(new URL('../handler-template/', import.meta.url), handler, { recursive: true });
   })();
   await built;
   return (path) => new URL(path, outdir).href;
