@@ -1,7 +1,8 @@
-// `npm run build`: src/cli.ts and everything it imports, npm packages included, bundled by esbuild into
+// `npm run build`: src/bin.ts and everything it imports, npm packages included, bundled by esbuild into
 // dist/ (ES modules for Node 20, one chunk per dynamic import, so each command loads only its own code),
 // plus THIRD-PARTY-NOTICES.md for the bundled packages. The published package has no dependencies.
 // handler-template/ is not bundled: it ships as files, zipped at run time and imported by `preview`.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -50,7 +51,7 @@ const sdkSchemaKeys = {
 function bundleOptions() {
   return {
     absWorkingDir: root,
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: { cli: 'src/bin.ts' },
     outdir: OUTDIR,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -73,12 +74,37 @@ function bundleOptions() {
   };
 }
 
+/**
+ * dist/help.json (src/help-cache.ts): the version, and every help text as the bundle's own commander prints
+ * it when its output is not a terminal (80 columns), so that cli.js answers `--help` and `--version` without
+ * loading commander. Rendered
+ * by running the bundle before the file exists (without it, cli.js asks commander).
+ */
+function writeHelpCache(version) {
+  const help = (args) =>
+    execFileSync(process.execPath, [join(OUTDIR, 'cli.js'), ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+  const rootHelp = help(['--help']);
+  const listed = rootHelp.split('\nCommands:\n')[1] ?? '';
+  const names = [...listed.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((n) => n !== 'help');
+  if (names.length === 0) throw new Error('The help lists no command: cannot write dist/help.json.');
+  const commands = Object.fromEntries(names.map((n) => [n, help([n, '--help'])]));
+  writeFileSync(
+    join(OUTDIR, 'help.json'),
+    `${JSON.stringify({ version, width: 80, root: rootHelp, commands })}\n`,
+  );
+}
+
 async function build() {
   rmSync(OUTDIR, { recursive: true, force: true }); // no chunk of an earlier build survives
   const result = await esbuild.build(bundleOptions());
   mkdirSync(join(METAFILE, '..'), { recursive: true });
   writeFileSync(METAFILE, JSON.stringify(result.metafile));
-  const { name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeHelpCache(version);
   const notices = thirdPartyNotices(root, result.metafile, { product: name });
   writeFileSync(NOTICES, notices.text);
   return { metafile: result.metafile, packages: notices.packages };

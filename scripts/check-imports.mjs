@@ -9,7 +9,7 @@ const root = resolve(process.argv[2] ?? 'src');
 /** A module's layer: lower numbers may import higher ones (and their own), never the other way. */
 function layerOf(file) {
   const path = relative(root, file).split('\\').join('/');
-  if (path === 'cli.ts' || path === 'program.ts') return { rank: 0, name: 'cli' };
+  if (path === 'bin.ts' || path === 'cli.ts' || path === 'program.ts') return { rank: 0, name: 'cli' };
   const top = path.includes('/') ? path.split('/')[0] : '';
   const ranks = { commands: 1, actions: 2, steps: 3, resources: 3, aws: 4, io: 4 };
   if (top in ranks) return { rank: ranks[top], name: top };

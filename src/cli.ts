@@ -1,6 +1,3 @@
-#!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Command, CommanderError } from 'commander';
 import { systemClock } from './clock.js';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
@@ -10,7 +7,8 @@ import { buildProgram, type Loader } from './program.js';
 /**
  * The thin commander layer: parses flags, builds the command context, lazily loads the command module
  * (so `--help` and `--version` never load the AWS SDK or the prompt library), and maps every error to
- * an exit code and a one-line message in one place.
+ * an exit code and a one-line message in one place. The program's entry is bin.ts, which answers `--help`
+ * and `--version` without loading this module when it can.
  */
 
 /** One run of the CLI: its Ctrl-C signal and the exit code its command settled on. */
@@ -103,17 +101,8 @@ function action(session: Session, load: Loader) {
   };
 }
 
-/** Output piped into a command that stopped reading (`| head`) ends the run quietly, not with a stack trace. */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exitCode ??= EXIT.ok;
-    stream.destroy();
-  });
-}
-
+/** One run of the program (bin.ts calls it with process.argv); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  quietOnClosedPipe(process.stdout);
   const session: Session = { controller: new AbortController(), exitCode: EXIT.ok };
   const program = buildProgram((load) => action(session, load));
   let interrupts = 0;
@@ -148,14 +137,3 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
   }
 }
-
-/** Run when this file is the program (also through npm's bin symlink), not when imported. */
-function isEntry(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) process.exitCode = await main(process.argv);

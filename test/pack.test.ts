@@ -60,6 +60,12 @@ async function previewImports(): Promise<string[]> {
   return [...source.matchAll(/handlerModuleUrl\('([^']+)'\)/g)].map((m) => `handler-template/${m[1]}`);
 }
 
+/** The files beside dist/cli.js that the entry reads, as named in its source (new URL('./…', import.meta.url)). */
+async function entryReads(): Promise<string[]> {
+  const source = await readFile(join(root, 'src', 'bin.ts'), 'utf8');
+  return [...source.matchAll(/new URL\('\.\/([^']+)', import\.meta\.url\)/g)].map((m) => `dist/${m[1]}`);
+}
+
 describe('the packed tarball', () => {
   it('holds every file the CLI reads at run time', async () => {
     const outputs = Object.keys(metafile.outputs).filter((f) => f.endsWith('.js'));
@@ -72,8 +78,11 @@ describe('the packed tarball', () => {
     expect(handler).toContain('handler-template/index.mjs');
     const fromPreview = await previewImports();
     expect(fromPreview.length).toBeGreaterThan(0);
+    const fromEntry = await entryReads();
+    expect(fromEntry).toEqual(['dist/help.json']);
     const needed = new Set([
       ...outputs,
+      ...fromEntry,
       ...handler,
       ...fromPreview,
       'package.json',
