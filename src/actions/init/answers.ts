@@ -66,11 +66,12 @@ export async function readDeployed(stack: StackContext): Promise<Deployed> {
   return { fn, alarm, rule };
 }
 
-/** Shown before the webhook prompt: where a URL comes from, and what happens to it. */
+/** Shown before the webhook prompt: where a URL comes from, and what happens to it (lines fit 80 columns). */
 export const WEBHOOK_HELP = [
-  'The Slack incoming-webhook URL posts to one channel. To get one: create a Slack app at',
-  'https://api.slack.com/apps → Incoming Webhooks → Add New Webhook to Workspace → pick the channel → copy',
-  'the URL (https://api.slack.com/messaging/webhooks). It is stored only encrypted (KMS), never shown or written.',
+  'The incoming-webhook URL posts to one Slack channel. To get one, create an app:',
+  'https://api.slack.com/apps → Incoming Webhooks → Add New Webhook to Workspace →',
+  'pick the channel → copy the URL (https://api.slack.com/messaging/webhooks).',
+  'It is stored only encrypted (KMS), never shown or written.',
 ].join('\n');
 
 /** What should notify Slack (the interactive question; flags answer it on their own). */
