@@ -108,10 +108,43 @@ describe('tables', () => {
           [red, 'a'],
           ['ok', 'b'],
         ],
-        '',
-        ' ',
+        { indent: '', gap: ' ' },
       ),
     ).toBe(`${red} a\nok   b`);
+  });
+
+  it('on a terminal, wraps a row too wide for it in its last column, at spaces, under that column', () => {
+    const rows = [
+      ['Lambda function', 'mission-lambda', 'updated: timeout 10 s, memory 128 MB, environment'],
+      ['Log group', '/aws/lambda/mission', 'ok'],
+    ];
+    // 2 + 15 + 2 + 19 + 2 = 40 columns before the last one; 80 wide leaves it 40.
+    expect(table(rows, { width: 80 }).split('\n')).toEqual([
+      '  Lambda function  mission-lambda       updated: timeout 10 s, memory 128 MB,',
+      '                                        environment',
+      '  Log group        /aws/lambda/mission  ok',
+    ]);
+    for (const line of table(rows, { width: 80 }).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    // Wide enough, or no width (not a terminal): one line a row, as without wrapping.
+    expect(table(rows, { width: 200 })).toBe(table(rows));
+    expect(table(rows).split('\n')[0]).toBe(
+      '  Lambda function  mission-lambda       updated: timeout 10 s, memory 128 MB, environment',
+    );
+    // Too narrow to leave the last column 40 columns: its text goes below the row, indented, wrapped.
+    expect(table(rows, { width: 50 }).split('\n')).toEqual([
+      '  Lambda function  mission-lambda',
+      '      updated: timeout 10 s, memory 128 MB,',
+      '      environment',
+      '  Log group        /aws/lambda/mission  ok',
+    ]);
+    // A word longer than the room keeps a line of its own.
+    const long = [['a', `x ${'y'.repeat(30)} z`]];
+    expect(table(long, { width: 25 }).split('\n')).toEqual([
+      '  a',
+      '      x',
+      `      ${'y'.repeat(30)}`,
+      '      z',
+    ]);
   });
 });
 

@@ -77,7 +77,7 @@ export function planText(
       : `remove ${report.topicArn} from the actions of`;
   return [
     `Plan: ${scope} ${chosen} (${report.plan.length} alarm(s)):`,
-    table(rows),
+    table(rows, { width: style.width }),
     style.dim('  Only those action lists change: every other setting of each alarm is sent back as it was.'),
   ].join('\n');
 }
@@ -108,7 +108,7 @@ export function resultText(style: Style, stack: StackContext, report: Connection
   const heading = report.dryRun
     ? `Dry run: nothing was changed; ${count} would be ${v.done} ${v.to} ${topic}:`
     : `${report.direction === 'connect' ? 'Connected' : 'Disconnected'} ${count} ${v.to} ${topic}:`;
-  const lines = [heading, table(rows)];
+  const lines = [heading, table(rows, { width: style.width })];
   for (const name of report.actionsDisabled)
     lines.push(
       `${style.warn('!')} ${name} has its actions disabled: it will not notify Slack until they are enabled ` +

@@ -59,7 +59,7 @@ export function replayText(style: Style, stack: StackContext, report: ReplayRepo
   });
   const lines = [
     `${plural(records.length, 'undelivered alert')} in ${report.queue} (${stack.region}):`,
-    table(rows),
+    table(rows, { width: style.width }),
   ];
   const bad = failed(report);
   if (bad.length > 0) {

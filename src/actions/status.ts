@@ -61,7 +61,10 @@ export function statusText(style: Style, stack: StackContext, account: string, r
     !r.present && r.healthy ? style.dim('-') : r.healthy ? style.ok('✔') : style.fail('✖');
   const lines = [
     `Stack ${style.bold(stack.names.stack)} in ${stack.region} (account ${account})`,
-    table(report.rows.map((r) => [`${mark(r)} ${r.resource}`, r.name, r.summary])),
+    table(
+      report.rows.map((r) => [`${mark(r)} ${r.resource}`, r.name, r.summary]),
+      { width: style.width },
+    ),
   ];
   const m = report.metrics;
   lines.push(

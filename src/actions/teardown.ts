@@ -148,6 +148,7 @@ export function planLines(style: Style, plan: readonly Removal[]): string {
       r.resource,
       r.name + (r.reason ? style.dim(` — ${r.reason}`) : ''),
     ]),
+    { width: style.width },
   );
 }
 
@@ -175,7 +176,10 @@ export function summaryText(
     ]),
     ...report.failed.map((r) => [style.fail('✖ failed'), r.resource, `${r.name} — ${r.error}`]),
   ];
-  const lines = [heading ?? `Teardown of ${stack.names.stack} in ${stack.region}:`, table(rows)];
+  const lines = [
+    heading ?? `Teardown of ${stack.names.stack} in ${stack.region}:`,
+    table(rows, { width: style.width }),
+  ];
   if (report.keyDeletionDate && report.keyId) {
     lines.push(
       '',

@@ -27,9 +27,11 @@ export function colorEnabled(opts: { isTTY: boolean; env: NodeJS.ProcessEnv; col
   return !inCI(opts.env);
 }
 
-export function createStyle(enabled: boolean): Style {
+/** Colours when `enabled`; `width`: the terminal's columns (undefined, or 0 as an unsized pty says: none). */
+export function createStyle(enabled: boolean, width?: number): Style {
   const c = new Chalk({ level: enabled ? 1 : 0 });
   return {
+    ...(width ? { width } : {}),
     ok: (t) => c.green(t),
     fail: (t) => c.red(t),
     warn: (t) => c.yellow(t),

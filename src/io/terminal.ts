@@ -132,7 +132,12 @@ export function createTerminalIO(opts: TerminalOptions): IO {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
-  const style = createStyle(colorEnabled({ isTTY: Boolean(stderr.isTTY), env: opts.env, color: opts.color }));
+  const style = createStyle(
+    colorEnabled({ isTTY: Boolean(stderr.isTTY), env: opts.env, color: opts.color }),
+    // Tables are wrapped to the terminal only when all output goes to it: a result redirected to a file keeps
+    // its rows whole.
+    stderr.isTTY && stdout.isTTY ? stderr.columns : undefined,
+  );
   const spinners = spinnersEnabled({ isTTY: Boolean(stderr.isTTY), columns: stderr.columns, env: opts.env });
   let resultWritten = false;
   return {

@@ -48,6 +48,8 @@ export interface Progress {
 }
 
 export interface Style {
+  /** The terminal's width in columns, for tables to fit it; undefined when not writing to a terminal. */
+  readonly width?: number;
   ok(text: string): string;
   fail(text: string): string;
   warn(text: string): string;

@@ -17,6 +17,7 @@ import type { AlarmEventFilter } from '../../resources/rule-pattern.js';
 import { planSubscription } from '../../resources/subscription.js';
 import { planTopic } from '../../resources/topic.js';
 import { alarmEventsPlan } from '../alarm-events-steps.js';
+import { table } from '../table.js';
 import { desiredRule } from './alarm-events.js';
 import type { InitAnswers } from './answers.js';
 import type { Discovered } from './discover.js';
@@ -154,12 +155,8 @@ export function hasChanges(plan: PlanItem[]): boolean {
   return plan.some((item) => item.action !== 'unchanged');
 }
 
-/** The plan as an aligned table: resource, name, action, changes. */
+/** The plan as an aligned table: resource, name, action, changes (wrapped to the terminal, see table.ts). */
 export function planTable(plan: PlanItem[], style: Style): string {
-  const rows = plan.map((p) => [p.resource, p.name, p.action, (p.changes ?? []).join('; ')] as const);
-  const header = ['RESOURCE', 'NAME', 'ACTION', 'CHANGES'] as const;
-  const width = (i: 0 | 1 | 2) => Math.max(header[i].length, ...rows.map((r) => r[i].length));
-  const w = [width(0), width(1), width(2)];
   const paint = (action: string, text: string) =>
     action === 'create'
       ? style.ok(text)
@@ -168,10 +165,7 @@ export function planTable(plan: PlanItem[], style: Style): string {
         : action === 'remove'
           ? style.fail(text)
           : style.dim(text);
-  const line = (r: readonly [string, string, string, string], head = false) => {
-    const action = r[2].padEnd(w[2] ?? 0);
-    const cells = [r[0].padEnd(w[0] ?? 0), r[1].padEnd(w[1] ?? 0), head ? action : paint(r[2], action), r[3]];
-    return `  ${cells.join('  ')}`.trimEnd();
-  };
-  return [style.bold(line(header, true)), ...rows.map((r) => line(r))].join('\n');
+  const header = ['RESOURCE', 'NAME', 'ACTION', 'CHANGES'].map((h) => style.bold(h));
+  const rows = plan.map((p) => [p.resource, p.name, paint(p.action, p.action), (p.changes ?? []).join('; ')]);
+  return table([header, ...rows], { width: style.width });
 }

@@ -8,6 +8,7 @@ import { describeFilter } from '../../resources/rule-pattern.js';
 import { maskWebhookUrl } from '../../validate.js';
 import { type ConnectionReport, resultJson, resultText } from '../connect-report.js';
 import { scopeFlags } from '../hints.js';
+import { table } from '../table.js';
 import type { TestAlarmOutcome } from '../test-alarm.js';
 import { desiredRule } from './alarm-events.js';
 import type { InitAnswers } from './answers.js';
@@ -147,7 +148,10 @@ function ruleNote(input: SummaryInput): string {
   return filter ? `EventBridge rule: ${describeFilter(filter)}` : 'EventBridge rule';
 }
 
-function resourceLines(input: SummaryInput, r: InitResources): string[] {
+/** The summary's rows of what exists (label, value and note): a fixed label column, as the Slack row's. */
+const LABEL_WIDTH = 15;
+
+function resourceRows(input: SummaryInput, r: InitResources): string[][] {
   const { answers } = input;
   const rows: Array<[string, string | null, string?]> = [
     ['SNS topic', r.topicArn],
@@ -168,13 +172,14 @@ function resourceLines(input: SummaryInput, r: InitResources): string[] {
   ];
   return rows
     .filter((row): row is [string, string, string?] => row[1] !== null)
-    .map(([label, value, note]) => `  ${label.padEnd(16)} ${value}${note ? ` (${note})` : ''}`);
+    .map(([label, value, note]) => [label.padEnd(LABEL_WIDTH), `${value}${note ? ` (${note})` : ''}`]);
 }
 
-function slackLine(input: SummaryInput): string {
+function slackRow(input: SummaryInput): string[] {
   const { answers } = input;
+  const label = 'Slack'.padEnd(LABEL_WIDTH);
   if (answers.webhookUrl === undefined)
-    return '  Slack            the webhook already deployed (KMS-encrypted; not shown)';
+    return [label, 'the webhook already deployed (KMS-encrypted; not shown)'];
   const verified = answers.verifyWebhook ? ', verified' : '';
   const extra = [
     answers.channel ? `channel ${answers.channel}` : '',
@@ -182,7 +187,10 @@ function slackLine(input: SummaryInput): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `  Slack            ${maskWebhookUrl(answers.webhookUrl)} (KMS-encrypted${verified}${extra ? `; ${extra}` : ''})`;
+  return [
+    label,
+    `${maskWebhookUrl(answers.webhookUrl)} (KMS-encrypted${verified}${extra ? `; ${extra}` : ''})`,
+  ];
 }
 
 export function summaryHuman(input: SummaryInput, style: Style): string {
@@ -220,7 +228,8 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
           ? `Could not be removed: ${left.join(', ')}.`
           : `Kept from the failed step: ${left.join(', ')}.`,
       );
-    const remaining = resourceLines(input, r);
+    const rows = resourceRows(input, r);
+    const remaining = rows.length > 0 ? [table(rows, { width: style.width })] : [];
     const remains = remaining.length > 0 || left.length > 0;
     lines.push('', remains ? 'What remains:' : 'Nothing of the stack remains.', ...remaining);
     if (remains) lines.push('', `${style.code(`alarm-to-slack teardown${scope}`)} removes it.`);
@@ -230,8 +239,7 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
   lines.push(
     `${style.ok('✔')} alarm-to-slack "${stack.names.stack}" is ready in ${where}: ${counts || 'no steps'} in ${formatDuration(input.ms)}.`,
     '',
-    ...resourceLines(input, r),
-    slackLine(input),
+    table([...resourceRows(input, r), slackRow(input)], { width: style.width }),
   );
   if (!answers.alarm && !r.ruleArn && !input.connect && r.topicArn) {
     lines.push(
@@ -267,14 +275,13 @@ export function summaryHuman(input: SummaryInput, style: Style): string {
     ['status', 'show each resource, its health and the last 24 hours'],
     ['teardown', 'remove everything this stack created'],
   ];
-  const width = Math.max(...next.map(([c]) => `alarm-to-slack ${c}${scope}`.length));
   lines.push(
     '',
     'Next:',
-    ...next.map(([c, what]) => {
-      const command = `alarm-to-slack ${c}${scope}`;
-      return `  ${style.code(command)}${' '.repeat(width - command.length)}  ${what}`;
-    }),
+    table(
+      next.map(([c, what]) => [style.code(`alarm-to-slack ${c}${scope}`), what]),
+      { width: style.width },
+    ),
   );
   return lines.join('\n');
 }
