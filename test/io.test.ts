@@ -170,6 +170,17 @@ describe('terminal IO', () => {
     expect(err.text()).not.toContain('\u001b[');
   });
 
+  it("gives tables the terminal's width only when stdout and stderr both are the terminal", () => {
+    const tty = (columns: number) => Object.assign(capture().stream, { isTTY: true, columns });
+    const widthWith = (stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream) =>
+      createTerminalIO({ json: false, yes: true, color: false, debug: false, env: {}, stdout, stderr }).style
+        .width;
+    expect(widthWith(tty(100), tty(100))).toBe(100);
+    expect(widthWith(capture().stream, tty(100))).toBeUndefined(); // the result redirected to a file
+    expect(widthWith(tty(100), capture().stream)).toBeUndefined();
+    expect(widthWith(tty(0), tty(0))).toBeUndefined(); // a pseudo-terminal without a size
+  });
+
   it('prints exactly one JSON document with --json', () => {
     const out = capture();
     const io = createTerminalIO({
