@@ -45,6 +45,30 @@ describe('resolveValue: flag → env → prompt → default', () => {
     };
     expect(await resolveValue(io, { ...spec, value: undefined, env: {}, prompt })).toBe(50);
   });
+  it('names where a refused value came from: the flag, the environment variable, or the answer at the prompt', async () => {
+    const refusal = (given: Partial<typeof spec> & { value?: string; env?: NodeJS.ProcessEnv }) =>
+      resolveValue(scriptedIO({ interactive: false }), {
+        ...spec,
+        value: undefined,
+        env: {},
+        ...given,
+      }).catch((e: unknown) => e);
+    expect(String(await refusal({ value: 'lots' }))).toContain('--threshold must be a number; got "lots".');
+    const fromEnv = await refusal({ env: { THRESHOLD: 'lots' } });
+    expect(fromEnv).toBeInstanceOf(UsageError);
+    expect((fromEnv as Error).message).toBe('THRESHOLD must be a number; got "lots".');
+    const io = scriptedIO({
+      interactive: true,
+      answers: [{ kind: 'input', match: /threshold/i, answer: '65' }],
+    });
+    let shown: true | string = true;
+    const prompt = (ask: typeof io.ask, validate: (raw: string) => true | string) => {
+      shown = validate('lots');
+      return ask.input({ message: 'CPU threshold (%)', validate });
+    };
+    expect(await resolveValue(io, { ...spec, value: undefined, env: {}, prompt })).toBe(65);
+    expect(shown).toBe('This must be a number; got "lots".');
+  });
   it('fails with exit 2 naming the flag when required and missing', async () => {
     const io = scriptedIO({ interactive: false });
     const error = await resolveValue(io, {

@@ -19,15 +19,28 @@ export interface ValueSpec<T> {
   parse: (raw: string) => T;
 }
 
+/**
+ * `parse`, its refusals (which name the flag) naming where the value came from instead: the environment
+ * variable, or at a prompt "This" (the answer just typed).
+ */
+function parseFrom<T>(spec: ValueSpec<T>, raw: string, source: string): T {
+  try {
+    return spec.parse(raw);
+  } catch (error) {
+    if (!(error instanceof UsageError) || !error.message.startsWith(`${spec.flag} `)) throw error;
+    throw new UsageError(source + error.message.slice(spec.flag.length), { hint: error.hint });
+  }
+}
+
 /** Resolves one answer: flag → env → prompt (TTY only) → default; non-interactive and missing → exit 2. */
 export async function resolveValue<T>(io: IO, spec: ValueSpec<T>): Promise<T | undefined> {
   if (spec.value !== undefined) return spec.parse(spec.value);
   const fromEnv = spec.envVar ? spec.env?.[spec.envVar] : undefined;
-  if (fromEnv !== undefined && fromEnv !== '') return spec.parse(fromEnv);
+  if (spec.envVar && fromEnv !== undefined && fromEnv !== '') return parseFrom(spec, fromEnv, spec.envVar);
   if (spec.prompt && io.interactive) {
     const validate = (raw: string): true | string => {
       try {
-        spec.parse(raw);
+        parseFrom(spec, raw, 'This');
         return true;
       } catch (error) {
         if (error instanceof UsageError) return error.message;

@@ -100,7 +100,7 @@ describe('init, interactive', () => {
       answers: [{ kind: 'password', match: /^Slack incoming-webhook URL$/, answer: '' }],
     });
     expect(String(run.error)).toMatch(
-      /rejected by the prompt's validation: --webhook-url is not a valid URL/,
+      /rejected by the prompt's validation: This is not a valid URL \(expected https:\/\/hooks.slack.com/,
     );
     expect(aws.writes()).toEqual([]);
   });
