@@ -11,6 +11,7 @@ import { type ActionState, statesWith } from '../resources/alarm-topic.js';
 import { alarmsNotifying, listAlarms } from '../resources/alarms.js';
 import type { StackContext } from '../resources/context.js';
 import { cliCommand } from './hints.js';
+import { truncate } from './table.js';
 
 /** connect adds the stack's topic to alarms' actions; disconnect removes it. */
 export type Direction = 'connect' | 'disconnect';
@@ -55,11 +56,23 @@ async function named(stack: StackContext, names: string[], direction: Direction)
   return found;
 }
 
-/** A choice's line: the name, the state, what it watches, and a mark when it notifies the topic. */
-function choiceLine(alarm: DescribedAlarm, width: number, notifying: ActionState[]): string {
+/** What the checkbox list puts before each choice's line (cursor, box, space). */
+const CHOICE_PREFIX = 3;
+
+/**
+ * A choice's line: the name, the state, a mark when it notifies the topic, and what it watches; on a
+ * terminal, cut to its width (one line a choice: the list is redrawn as the cursor moves).
+ */
+function choiceLine(
+  alarm: DescribedAlarm,
+  width: number,
+  notifying: ActionState[],
+  columns?: number,
+): string {
   const state = (alarm.alarm.StateValue ?? '?').padEnd(17);
-  const mark = notifying.length > 0 ? `  ✓ connected (${notifying.join(', ')})` : '';
-  return `${alarm.name.padEnd(width)}  ${state}  ${alarmSummary(alarm)}${mark}`;
+  const mark = notifying.length > 0 ? `✓ connected (${notifying.join(', ')})  ` : '';
+  const line = `${alarm.name.padEnd(width)}  ${state}  ${mark}${alarmSummary(alarm)}`;
+  return truncate(line, columns === undefined ? undefined : columns - CHOICE_PREFIX);
 }
 
 /**
@@ -77,8 +90,9 @@ async function pick(
   const choices: CheckboxChoice<string>[] = alarms.map((a) => {
     const notifying = statesWith(a.alarm, topicArn);
     return {
-      name: choiceLine(a, width, notifying),
+      name: choiceLine(a, width, notifying, io.style.width),
       value: a.name,
+      short: a.name,
       description: a.alarm.AlarmDescription ? `${a.name}: ${a.alarm.AlarmDescription}` : a.name,
       ...(direction === 'connect' && notifying.length > 0 ? { checked: true } : {}),
     };

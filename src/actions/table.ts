@@ -10,6 +10,15 @@ export function visibleLength(text: string): number {
   return [...stripVTControlCharacters(text)].length;
 }
 
+/** `text` cut to `width` visible characters, ending in … when cut (plain text: colour codes are not kept apart). */
+export function truncate(text: string, width: number | undefined): string {
+  if (width === undefined || visibleLength(text) <= width) return text;
+  return `${[...text]
+    .slice(0, Math.max(width - 1, 0))
+    .join('')
+    .trimEnd()}…`;
+}
+
 /** The least room the last column keeps when wrapped beside the row; narrower, its text goes below it. */
 const MIN_WRAPPED = 40;
 /** Where the text of a last column put below its row starts. */

@@ -6,6 +6,8 @@ export interface Choice<T> {
   name: string;
   value: T;
   description?: string;
+  /** What the answered question shows for it (default: the name). */
+  short?: string;
 }
 
 export interface CheckboxChoice<T> extends Choice<T> {

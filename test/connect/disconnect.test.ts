@@ -205,7 +205,7 @@ describe('the picker (a TTY, no names)', () => {
     ]);
     const line = (name: string) => list?.choices?.find((c) => c.value === name)?.name;
     expect(line('orders-db-free-storage')).toBe(
-      'orders-db-free-storage      OK                 FreeStorageSpace of AWS/RDS DBInstanceIdentifier=orders-db Minimum < 10737418240 Bytes for 2 of 3 × 5 min  ✓ connected (ALARM, OK)',
+      'orders-db-free-storage      OK                 ✓ connected (ALARM, OK)  FreeStorageSpace of AWS/RDS DBInstanceIdentifier=orders-db Minimum < 10737418240 Bytes for 2 of 3 × 5 min',
     );
     expect(line('checkout-lambda-error-rate')).toBe(
       'checkout-lambda-error-rate  OK                 Error rate (%) (100 * errors / invocations) ≥ 5 for 2 of 3 × 1 min',
@@ -216,6 +216,8 @@ describe('the picker (a TTY, no names)', () => {
     expect(line('checkout-service-degraded')).toContain(
       'composite: ALARM("checkout-lambda-error-rate") OR (ALARM(web-alb-p99-latency) AND NOT…, suppressed by maintenance-window',
     );
+    // Once answered, the question shows the names picked, not their lines.
+    expect(list?.choices?.map((c) => c.short)).toEqual(list?.choices?.map((c) => c.value));
     expect(list?.choices?.find((c) => c.value === 'orders-db-free-storage')?.description).toBe(
       'orders-db-free-storage: orders-db has less than 10 GiB free',
     );
@@ -226,6 +228,43 @@ describe('the picker (a TTY, no names)', () => {
     expect(run.stdout).toMatch(
       /= unchanged\s+orders-db-free-storage\s+already notifies mission-sns on ALARM, OK/,
     );
+  });
+
+  it('on a terminal, each choice is one line cut to its width, the connected mark kept', async () => {
+    putTeamAlarms(aws.fake);
+    putDescribed(aws.fake, { ...rdsStorage(), AlarmActions: [PAGER_ARN, TOPIC_ARN], OKActions: [TOPIC_ARN] });
+    const run = await runCommand(
+      'connect',
+      {},
+      {
+        interactive: true,
+        width: 100,
+        answers: [{ kind: 'checkbox', match: /^Alarms to send to Slack/, answer: [] }],
+      },
+    );
+    expect(run.exitCode).toBe(0);
+    const names = run.io.asked.find((a) => a.kind === 'checkbox')?.choices?.map((c) => c.name) ?? [];
+    expect(names).toHaveLength(5);
+    // 100 columns less the list's own 3 (cursor, box, space).
+    for (const name of names) expect([...name].length, name).toBeLessThanOrEqual(97);
+    const rds = names.find((n) => n.startsWith('orders-db-free-storage'));
+    expect(rds).toBe(
+      'orders-db-free-storage      OK                 ✓ connected (ALARM, OK)  FreeStorageSpace of AWS/…',
+    );
+    const checkout =
+      'checkout-lambda-error-rate  OK                 Error rate (%) (100 * errors / invocations) ≥ 5 for 2 of 3 × 1 min';
+    expect(names).toContain(`${[...checkout].slice(0, 96).join('').trimEnd()}…`);
+    // As wide as the longest line: every line whole, as off a terminal.
+    const wide = await runCommand(
+      'connect',
+      {},
+      {
+        interactive: true,
+        width: 200,
+        answers: [{ kind: 'checkbox', match: /^Alarms to send to Slack/, answer: [] }],
+      },
+    );
+    expect(wide.io.asked.find((a) => a.kind === 'checkbox')?.choices?.map((c) => c.name)).toContain(checkout);
   });
 
   it('disconnect lists only the connected alarms, none ticked; declining the plan changes nothing (exit 1)', async () => {

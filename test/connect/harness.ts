@@ -39,12 +39,14 @@ export async function runCommand(
     interactive?: boolean;
     answers?: Answer[];
     signal?: AbortSignal;
+    width?: number;
   } = {},
 ): Promise<CommandRun> {
   const io = scriptedIO({
     json: opts.json ?? false,
     interactive: opts.interactive ?? false,
     answers: opts.answers ?? [],
+    ...(opts.width === undefined ? {} : { width: opts.width }),
   });
   const ctx = commandContext(io, { yes: opts.yes ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
   const fn = command === 'connect' ? connect : disconnect;

@@ -27,7 +27,14 @@ export interface ScriptedIO extends IO {
 }
 
 export function scriptedIO(
-  opts: { answers?: Answer[]; interactive?: boolean; json?: boolean; debug?: boolean } = {},
+  opts: {
+    answers?: Answer[];
+    interactive?: boolean;
+    json?: boolean;
+    debug?: boolean;
+    /** A terminal this many columns wide (tables and lists fit it); undefined: not a terminal. */
+    width?: number;
+  } = {},
 ): ScriptedIO {
   const queue = [...(opts.answers ?? [])];
   const stdout: string[] = [];
@@ -87,7 +94,7 @@ export function scriptedIO(
     json: opts.json ?? false,
     debug: opts.debug ?? false,
     ask,
-    style: plainStyle,
+    style: opts.width === undefined ? plainStyle : createStyle(false, opts.width),
     stdout,
     stderr,
     asked,
