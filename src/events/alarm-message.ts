@@ -80,8 +80,8 @@ export function cloudWatchTime(date: Date): string {
   return date.toISOString().replace(/Z$/, '+0000');
 }
 
-/** What a message says of the stack's alarm (the fields of resources/alarm.ts's AlarmFound it reads). */
-interface AlarmFacts {
+/** What a message says of the stack's alarm (resources/alarm.ts's AlarmFound adds its state and tags). */
+export interface AlarmFacts {
   arn: string;
   name: string;
   description: string | undefined;

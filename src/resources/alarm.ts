@@ -11,26 +11,14 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { isNotFound } from '../errors.js';
+import type { AlarmFacts } from '../events/alarm-message.js';
 import { STACK_TAG } from '../names.js';
 import { metricAlarmInput } from './alarm-input.js';
 import { applyInOrder, type Write } from './cleanup.js';
 import type { Ensured, PlanItem, StackContext, Tags } from './context.js';
 import { tagMissing, withTagPlan } from './stack-tag.js';
 
-export interface AlarmFound {
-  arn: string;
-  name: string;
-  description: string | undefined;
-  namespace: string | undefined;
-  metricName: string | undefined;
-  statistic: string | undefined;
-  instanceId: string | undefined;
-  threshold: number | undefined;
-  period: number | undefined;
-  evaluationPeriods: number | undefined;
-  comparisonOperator: string | undefined;
-  alarmActions: string[];
-  okActions: string[];
+export interface AlarmFound extends AlarmFacts {
   state: string | undefined;
   stateReason: string | undefined;
   tags: Tags;
