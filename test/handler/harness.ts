@@ -102,7 +102,7 @@ export function eventFor(alarm: Json, id = 'evt-1') {
 }
 
 /** KMS (via the shared helper) and SQS mocked for the whole file. */
-export function mockClients() {
+function mockClients() {
   const aws = mockAws();
   const sqs = mockClient(SQSClient);
   return {

@@ -1,18 +1,18 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { formatEventBridge, formatRecord } from '../../handler-template/format.mjs';
 import { lateText } from '../../handler-template/text.mjs';
 import type { SlackPayload } from '../../handler-template/types.js';
-import { type FakeSlack, fakeSlack, OK } from './fake-slack.js';
+import { type FakeSlack, OK } from './fake-slack.js';
 import {
   fixture,
   invocationRecord,
   type Json,
   makeHandler,
-  mockClients,
   snsEvent,
   snsRecord,
   sqsEvent,
   sqsRecord,
+  useNotifierMocks,
 } from './harness.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -93,17 +93,11 @@ describe('in the message', () => {
 });
 
 describe("the handler's clock", () => {
-  const clients = mockClients();
+  const mocks = useNotifierMocks();
   let slack: FakeSlack;
   beforeEach(async () => {
-    clients.reset();
-    slack = await fakeSlack([OK]);
-    clients.decryptsTo(slack.url);
+    slack = await mocks.slackWith([OK]);
   });
-  afterEach(async () => {
-    await slack.close();
-  });
-  afterAll(() => clients.restore());
 
   it('direct: a notification on time has no late line', async () => {
     const { handler, context } = makeHandler({ start: at('2026-11-24T10:43:00Z') });

@@ -1,19 +1,19 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseFilter } from '../../handler-template/route.mjs';
-import { type FakeSlack, fakeSlack, OK } from './fake-slack.js';
+import { type FakeSlack, OK } from './fake-slack.js';
 import {
   eventFor,
   fixture,
   invocationRecord,
   type Json,
   makeHandler,
-  mockClients,
   snsEvent,
   snsRecord,
   sqsEvent,
   sqsRecord,
   TEST_MARK,
   texts,
+  useNotifierMocks,
 } from './harness.js';
 
 // One state change, connected both ways: the alarm's actions name the topic, and the rule matches it.
@@ -21,17 +21,11 @@ const alarm = fixture('alarm-cpu-alarm'); // mission-cpu-alarm, ap-northeast-2, 
 const FILTER = JSON.stringify({ states: ['ALARM', 'OK'], prefix: 'mission-' });
 const TEXT = '🔴 ALARM: mission-cpu-alarm in Asia Pacific (Seoul)';
 
-const clients = mockClients();
+const mocks = useNotifierMocks();
 let slack: FakeSlack;
 beforeEach(async () => {
-  clients.reset();
-  slack = await fakeSlack([OK]);
-  clients.decryptsTo(slack.url);
+  slack = await mocks.slackWith([OK]);
 });
-afterEach(async () => {
-  await slack.close();
-});
-afterAll(() => clients.restore());
 
 describe('an alarm connected both ways, with alarmEventsFilter set', () => {
   it('posts the state change once: the EventBridge event, not the SNS notification', async () => {
