@@ -1,29 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
+import { CLI, runBin } from './helpers/bin.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const _root = fileURLToPath(new URL('..', import.meta.url));
+const cli = CLI;
 
 /** The bundle, run as a user would (built by test/global-build.ts before any test). */
-async function bin(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { PATH: process.env.PATH ?? '', CI: 'true', AWS_EC2_METADATA_DISABLED: 'true', ...env },
-      cwd: root,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const bin = (args: string[], env: Record<string, string> = {}) => runBin(args, { env });
 
 describe('the alarm-to-slack binary', () => {
   it('lists every command with its description in --help', async () => {

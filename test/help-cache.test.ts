@@ -8,19 +8,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import { cachedAnswer } from '../src/help-cache.js';
 import { buildProgram } from '../src/program.js';
+import { runBin } from './helpers/bin.js';
 
 /**
  * `--help` and `--version` from dist/help.json (src/help-cache.ts): answered only where commander would
  * answer the same, and the file the build wrote holds exactly what commander prints.
  */
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
 async function bin(cli: string, args: string[]) {
-  const { stdout } = await run(process.execPath, [cli, ...args], {
-    env: { PATH: process.env.PATH ?? '', CI: 'true' },
-  });
+  const { code, stdout, stderr } = await runBin(args, { cli });
+  expect(code, stderr).toBe(0);
   return stdout;
 }
 

@@ -1,34 +1,12 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/bin.js';
 
 /**
  * `connect` and `disconnect` through the bundle (built by test/global-build.ts): the positional alarm
  * names reach the command, and bad usage exits 2 with one line before any AWS call (no credentials are
  * given and the instance metadata service is disabled, so an AWS call would fail differently, exit 1).
  */
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-async function bin(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        CI: 'true',
-        HOME: '/nonexistent',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-      cwd: root,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const bin = (args: string[]) => runBin([...args], { env: { HOME: '/nonexistent' } });
 
 const REGION = ['--region', 'ap-northeast-2'];
 
