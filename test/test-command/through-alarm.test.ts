@@ -8,7 +8,15 @@ import type { FakeSlack } from '../handler/fake-slack.js';
 import { mockAws } from '../helpers/aws.js';
 import { scriptedIO } from '../helpers/io.js';
 import { callNames, commandContext, LOG_GROUP, mockStack } from '../teardown/mock-stack.js';
-import { events, filters, linkedClock, notifierStack, REQ, states } from './through-fixtures.js';
+import {
+  events,
+  filters,
+  interruptedClock,
+  linkedClock,
+  notifierStack,
+  REQ,
+  states,
+} from './through-fixtures.js';
 
 const aws = mockAws();
 let slack: FakeSlack | undefined;
@@ -367,15 +375,7 @@ describe('interrupting --through-alarm', () => {
   it('sets the alarm back to OK and exits 130 on Ctrl-C while waiting', async () => {
     const { fake } = mockStack(aws, { permission: 'none' });
     const controller = new AbortController();
-    const time = linkedClock(fake);
-    const clock = {
-      ...time,
-      sleep: async (ms: number) => {
-        await time.sleep(ms);
-        controller.abort();
-        throw new DOMException('This operation was aborted', 'AbortError');
-      },
-    };
+    const clock = interruptedClock(fake, controller);
     const io = scriptedIO({ json: true });
     await expect(
       run({ throughAlarm: true }, commandContext(io, { signal: controller.signal, clock })),

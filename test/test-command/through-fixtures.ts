@@ -31,6 +31,19 @@ export function linkedClock(fake: FakeAws): FakeClock {
   };
 }
 
+/** linkedClock, and a Ctrl-C during the first wait: the controller aborts and the sleep rejects as aborted. */
+export function interruptedClock(fake: FakeAws, controller: AbortController): FakeClock {
+  const time = linkedClock(fake);
+  return {
+    ...time,
+    sleep: async (ms: number) => {
+      await time.sleep(ms);
+      controller.abort();
+      throw new DOMException('This operation was aborted', 'AbortError');
+    },
+  };
+}
+
 /**
  * The mission stack (with `spec`) whose function runs the real notifier: the fake's KMS decrypts the seeded
  * webhook URL, a Slack stand-in on 127.0.0.1 answers `script`, the fake's SQS takes a hand-off.

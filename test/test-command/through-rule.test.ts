@@ -8,7 +8,7 @@ import type { FakeSlack } from '../handler/fake-slack.js';
 import { mockAws } from '../helpers/aws.js';
 import { scriptedIO } from '../helpers/io.js';
 import { callNames, commandContext, LOG_GROUP, mockStack, writes } from '../teardown/mock-stack.js';
-import { filters, linkedClock, notifierStack, states } from './through-fixtures.js';
+import { filters, interruptedClock, linkedClock, notifierStack, states } from './through-fixtures.js';
 
 /**
  * `test --through-alarm` in every-alarm mode: the stack has the EventBridge rule and no CPU alarm (init
@@ -215,15 +215,7 @@ describe('alarm-to-slack test --through-alarm in every-alarm mode', () => {
     const fn = fake.find.function('mission-lambda');
     fn.statements = fn.statements.filter((s) => s.Sid !== 'mission-alarm-events-invoke');
     const controller = new AbortController();
-    const time = linkedClock(fake);
-    const clock = {
-      ...time,
-      sleep: async (ms: number) => {
-        await time.sleep(ms);
-        controller.abort();
-        throw new DOMException('This operation was aborted', 'AbortError');
-      },
-    };
+    const clock = interruptedClock(fake, controller);
     const io = scriptedIO({ json: true });
     await expect(
       run({ throughAlarm: true }, commandContext(io, { signal: controller.signal, clock })),
